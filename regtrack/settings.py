@@ -1,0 +1,63 @@
+"""The one settings object. Every REGTRACK_* environment variable is read here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"REGTRACK_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    samples_dir: Path
+    max_input_mb: int
+    fetch_timeout_s: float
+    allow_private_urls: bool
+    allowed_roots: tuple[Path, ...]
+    smtp_url: str | None
+    mail_from: str
+    base_url: str
+    secret_key: str
+    admin_token: str | None
+    prefect_api_url: str | None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def max_input_bytes(self) -> int:
+        return self.max_input_mb * 1024 * 1024
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    def with_database(self, url: str | None) -> Settings:
+        return self if not url else replace(self, database_url=url)
+
+
+def load_settings() -> Settings:
+    """Build the settings from the environment; called once at each edge (CLI, web app, flow)."""
+    var_dir = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+    roots = _env("ALLOWED_ROOTS", "")
+    return Settings(
+        var_dir=var_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'regtrack.db'}"),
+        samples_dir=PROJECT_ROOT / "data" / "samples",
+        max_input_mb=int(_env("MAX_INPUT_MB", "100")),
+        fetch_timeout_s=float(_env("FETCH_TIMEOUT_S", "30")),
+        allow_private_urls=_env("ALLOW_PRIVATE_URLS", "0") in ("1", "true", "yes"),
+        allowed_roots=tuple(Path(p).resolve() for p in roots.split(os.pathsep) if p),
+        smtp_url=os.environ.get("REGTRACK_SMTP_URL") or None,
+        mail_from=_env("MAIL_FROM", "regtrack <regtrack@localhost>"),
+        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        secret_key=_env("SECRET_KEY", "dev-only-secret-change-me"),
+        admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
+        prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
+    )

@@ -1,0 +1,283 @@
+"""SQLAlchemy 2 typed models: the whole product's data, on SQLite and PostgreSQL alike.
+
+Uniqueness that makes re-ingest and re-sending idempotent lives here, in the schema:
+a blob per sha256, a compilation per sha256, a document per identity key, a version per
+(document, content hash), a relation per (source, target, kind, scope), a delivery per
+(subscriber, frequency, period).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names so Alembic batch migrations work on SQLite.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON}
+
+
+def _now() -> Any:
+    return mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Blob(Base):
+    """Raw input bytes, content-addressed, stored before any parsing."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = _now()
+
+
+class Source(Base):
+    """Where compilations come from: a feed, a listing page, or a local file/folder."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # feed | page | file
+    name: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = _now()
+
+
+class Compilation(Base):
+    """One ingested input file (汇编, 公报, a run of circulars, a single document)."""
+
+    __tablename__ = "compilations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), unique=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(2000))  # path or URL it was read from
+    media: Mapped[str | None] = mapped_column(String(16))  # text | pdf | html | docx
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str | None] = mapped_column(String(16))  # monthly | gazette | circulars | single
+    title: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ingested | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    parser_version: Mapped[str | None] = mapped_column(String(40))
+    parse_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fetched_at: Mapped[datetime] = _now()
+    ingested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    documents_added: Mapped[int] = mapped_column(Integer, default=0)
+    documents_updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(Base):
+    """An instrument, whatever versions of it we have seen, or only a citation of it.
+
+    ``identity_key`` is what makes a document the same document across compilations:
+    ``dn:<canonical 文号>``, else ``t:<title key>|<issuer>|<written date>``, and for an
+    attachment ``att:<parent id>:<label>``.
+    """
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_key: Mapped[str] = mapped_column(String(600), unique=True)
+    doc_number: Mapped[str | None] = mapped_column(String(200))  # 文号 as written
+    doc_number_canonical: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    title_key: Mapped[str | None] = mapped_column(String(1000), index=True)
+    issuers: Mapped[list[str]] = mapped_column(default=list)
+    issuer: Mapped[str | None] = mapped_column(String(500), index=True)  # issuers joined with 、
+    written_date: Mapped[date | None] = mapped_column(Date)
+    published_date: Mapped[date | None] = mapped_column(Date)
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    expiry_date: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(200), index=True)
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    is_attachment: Mapped[bool] = mapped_column(Boolean, default=False)
+    attachment_label: Mapped[str | None] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
+    compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
+    line: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.version_no", cascade="all, delete-orphan"
+    )
+
+
+class DocumentVersion(Base):
+    """One text of a document. A document seen again with different text gets a new version."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "content_hash"),
+        UniqueConstraint("document_id", "version_no"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the comparison key of the text
+    text: Mapped[str] = mapped_column(Text)
+    compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
+    start_line: Mapped[int | None] = mapped_column(Integer)
+    end_line: Mapped[int | None] = mapped_column(Integer)
+    parser_version: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = _now()
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    articles: Mapped[list[Article]] = relationship(
+        order_by="Article.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Article(Base):
+    """A comparable unit of one version: a 条, a 一、/（一） item, or a paragraph."""
+
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("version_id", "position"), Index(None, "version_id", "label"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int | None] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(100), default="")
+    path: Mapped[list[str]] = mapped_column(default=list)
+    text: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+
+
+class Relation(Base):
+    """One effect in the ledger: source repeals/replaces/amends/... target, from a dated sentence.
+
+    ``origin`` is ``extracted`` (re-created by every re-link) or ``manual`` (an override that
+    survives re-linking); a manual removal is a ``manual`` row with ``suppressed`` set, which
+    keeps the extractor from bringing the relation back.
+    """
+
+    __tablename__ = "relations"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "kind", "scope"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    scope: Mapped[str] = mapped_column(String(100), default="whole")
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    quote: Mapped[str | None] = mapped_column(Text)
+    compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
+    line: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    origin: Mapped[str] = mapped_column(String(16), default="extracted")  # extracted | manual
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = _now()
+
+
+class VersionDiff(Base):
+    """A stored article-level comparison of two versions (computed once, read by digests and web)."""
+
+    __tablename__ = "version_diffs"
+    __table_args__ = (UniqueConstraint("old_version_id", "new_version_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    new_version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    diff: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the JSON contract of diffing
+    created_at: Mapped[datetime] = _now()
+
+
+class ChangeEvent(Base):
+    """Something a subscriber may want to hear about. ``event_key`` makes each one unique."""
+
+    __tablename__ = "change_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(300), unique=True)
+    # new_document | repealed | replaced | amended | partially_repealed | expired | article_changed | cites_repealed
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    related_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    relation_id: Mapped[int | None] = mapped_column(ForeignKey("relations.id", ondelete="CASCADE"))
+    version_diff_id: Mapped[int | None] = mapped_column(ForeignKey("version_diffs.id", ondelete="CASCADE"))
+    article_label: Mapped[str | None] = mapped_column(String(200))
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _now()
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan"
+    )
+
+
+class Subscription(Base):
+    """What one subscriber wants: filters (issuer, category, keyword, kinds, documents) and a rhythm."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    frequency: Mapped[str] = mapped_column(String(16), default="monthly")  # immediate|daily|weekly|monthly
+    apprise_urls: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = _now()
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+
+
+class Delivery(Base):
+    """The outbox: one row per (subscriber, frequency, period); a period is never sent twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subscriber_id", "frequency", "period_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    frequency: Mapped[str] = mapped_column(String(16))
+    period_key: Mapped[str] = mapped_column(String(40))  # e.g. 2024-03, 2024-W12, 2024-03-19
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed|empty
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    event_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = _now()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,103 @@
+"""Round trips of the schema and its migrations on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import current_revision, downgrade, make_engine, transaction, upgrade
+from storage.models import Base, Blob, Compilation, Document, DocumentVersion, Relation
+
+
+def test_upgrade_downgrade_upgrade(engine) -> None:
+    assert current_revision(engine) == "0002"
+    downgrade(engine, "0001")
+    assert "deliveries" not in inspect(engine).get_table_names()
+    assert "documents" in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) == "0002"
+
+
+def test_models_round_trip(engine) -> None:
+    with transaction(engine) as s:
+        s.add(Blob(sha256="a" * 64, size=3, data=b"abc"))
+        comp = Compilation(sha256="a" * 64, origin="x.txt", parse_report={"warnings": ["目录不一致"]})
+        s.add(comp)
+        s.flush()
+        doc = Document(
+            identity_key="dn:国卫医急发〔2024〕11号",
+            doc_number="国卫医急发[2024]11号",
+            doc_number_canonical="国卫医急发〔2024〕11号",
+            title="国家卫生应急队伍管理办法",
+            issuers=["国家卫生健康委", "国家中医药局"],
+            written_date=dt.date(2024, 3, 19),
+            keywords=["应急"],
+            compilation_id=comp.id,
+        )
+        old = Document(
+            identity_key="dn:卫办应急发〔2010〕183号",
+            title="国家卫生应急队伍管理办法（试行）",
+            placeholder=True,
+        )
+        s.add_all([doc, old])
+        s.flush()
+        s.add(DocumentVersion(document_id=doc.id, version_no=1, content_hash="h1", text="第一条 …"))
+        s.add(
+            Relation(source_id=doc.id, target_id=old.id, kind="repeals", effective_date=dt.date(2024, 3, 19))
+        )
+    with transaction(engine) as s:
+        got = s.scalars(select(Document).where(Document.placeholder.is_(False))).one()
+        assert got.issuers == ["国家卫生健康委", "国家中医药局"]
+        assert got.versions[0].text == "第一条 …"
+        assert s.scalars(select(Compilation)).one().parse_report == {"warnings": ["目录不一致"]}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: [Document(identity_key="k", title="a"), Document(identity_key="k", title="b")],
+        lambda: [
+            Blob(sha256="b" * 64, size=0, data=b""),
+            Compilation(sha256="b" * 64, origin="1"),
+            Compilation(sha256="b" * 64, origin="2"),
+        ],
+    ],
+    ids=["document-identity", "compilation-sha"],
+)
+def test_uniqueness_is_in_the_schema(engine, make) -> None:
+    with pytest.raises(IntegrityError), transaction(engine) as s:
+        for row in make():
+            s.add(row)
+            s.flush()
+    with transaction(engine) as s:
+        assert s.scalars(select(Document)).all() == []
+
+
+def test_foreign_keys_enforced(engine) -> None:
+    with pytest.raises(IntegrityError), transaction(engine) as s:
+        s.add(DocumentVersion(document_id=999, version_no=1, content_hash="h", text="t"))
+        s.flush()
+
+
+def test_unreachable_database_is_one_line(cli) -> None:
+    result = cli("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "db", "upgrade")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot reach the database")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_db_cli_upgrade_and_current(cli, db_url) -> None:
+    assert cli("--db", db_url, "db", "upgrade").stdout.strip() == "database at revision 0002"
+    assert cli("--db", db_url, "db", "current").stdout.strip() == "0002"
+
+
+def test_sqlite_default_is_wal_with_foreign_keys(tmp_path) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path / 'x' / 'r.db'}")
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
