@@ -1,0 +1,158 @@
+"""Dates in every form the samples write them, and the document's own 施行 and 有效期 clauses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ingest.numerals import cn_to_int
+
+_SP = r"[ \t\u3000\u00a0]*"
+_D = "0-9０-９"
+_CN = "〇○零Ｏ一二三四五六七八九十"
+# 000 line 17 "2023年12月4日"; 001 line 516 "2024 年 3 月 18 日" (spaces from the PDF layer).
+_ARABIC_CN = rf"(?P<y>(?:19|20|１９|２０)[{_D}]{{2}}){_SP}年{_SP}(?P<m>[{_D}]{{1,2}}){_SP}月{_SP}(?P<d>[{_D}]{{1,2}}){_SP}[日号]"
+# 二〇二四年三月一日 / 二○二四年… (the circle ○ U+25CB is often typed for 〇).
+_CHINESE = (
+    rf"(?P<cy>[一二][{_CN}]{{3}}){_SP}年{_SP}(?P<cm>[{_CN}]{{1,2}}){_SP}月{_SP}(?P<cd>[{_CN}]{{1,3}}){_SP}日"
+)
+# 2024-03-01, 2024.3.1, 2024/3/1 (the same separator twice).
+_NUMERIC = rf"(?P<ny>(?:19|20)[0-9]{{2}})(?P<sep>[-./／．－]){_SP}(?P<nm>[0-9]{{1,2}}){_SP}(?P=sep)(?P<nd>[0-9]{{1,2}})(?![0-9])"
+DATE_RE = re.compile(rf"(?<![0-9０-９]){_ARABIC_CN}|{_CHINESE}|(?<![0-9.]){_NUMERIC}")
+
+_WIDTH = str.maketrans("０１２３４５６７８９Ｏ", "01234567890")
+
+
+def _to_date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(
+            cn_to_int(year.translate(_WIDTH)),
+            cn_to_int(month.translate(_WIDTH)),
+            cn_to_int(day.translate(_WIDTH)),
+        )
+    except ValueError:
+        return None
+
+
+def _from_match(m: re.Match[str]) -> date | None:
+    if m["y"]:
+        return _to_date(m["y"], m["m"], m["d"])
+    if m["cy"]:
+        return _to_date(m["cy"], m["cm"], m["cd"])
+    return _to_date(m["ny"], m["nm"], m["nd"])
+
+
+def parse_date(s: str) -> date | None:
+    """The date written in ``s`` (the whole string, trimmed), or None when it is not one valid date."""
+    m = DATE_RE.fullmatch(s.strip())
+    return _from_match(m) if m else None
+
+
+def find_dates(text: str) -> list[tuple[int, int, date]]:
+    """Every valid date in ``text``: (start, end, date), in order. Invalid ones (2024-02-30) are skipped."""
+    found = []
+    for m in DATE_RE.finditer(text):
+        value = _from_match(m)
+        if value is not None:
+            found.append((m.start(), m.end(), value))
+    return found
+
+
+_WS = re.compile(r"\s+")
+_DATE_TEXT = rf"(?:{_ARABIC_CN}|{_CHINESE}|{_NUMERIC})".replace("?P<", "?P<e_")
+_DATE_TEXT = re.sub(r"\(\?P=e_sep\)", "(?P=e_sep)", re.sub(r"\(\?P=sep\)", "(?P=e_sep)", _DATE_TEXT))
+_START = "(?:施行|实施|执行|试行|生效)"
+# 004 "自2024年9月1日起施行"; 001 "自 2024 年 4 月 1 日起正式实施"; 001 line 876 "自印发之日起施行".
+_EFFECTIVE_RE = re.compile(
+    rf"(?:自|从|于)?(?:(?P<date>{_DATE_TEXT})|(?P<event>印发|下发|签发|发文|发布|公布|颁布|公告|通告)之日)"
+    rf"(?:起|开始)?(?:(?P<delay>[{_D}{_CN}]+)(?:日|天|个工作日)(?:后|以后)?(?:起)?)?(?:正式)?{_START}"
+)
+_SENTENCE_END = "。；;！？\n"
+
+
+def _sentence_before(text: str, start: int) -> str:
+    cut = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END)
+    return text[cut + 1 : start]
+
+
+def effective_date_from(text: str, *, written: date | None, published: date | None) -> date | None:
+    """The 施行 date the text states for the document itself, or None.
+
+    "自2024年5月1日起施行" -> that date; "自印发之日起施行" -> ``written``; "自发布之日起施行" ->
+    ``published`` else ``written``; "自发布之日起30日后施行" -> computed. A clause whose subject is
+    another named instrument ("《…法》自…起施行") is ignored.
+    """
+    flat = _WS.sub("", text)
+    chosen: date | None = None
+    for m in _EFFECTIVE_RE.finditer(flat):
+        subject = _sentence_before(flat, m.start())
+        if subject.endswith("》") or "原" in subject[-3:]:
+            continue
+        value = _effective_value(m, written, published)
+        if value is None:
+            continue
+        if _OWN_SUBJECT_RE.search(subject):
+            return value
+        chosen = chosen or value
+    return chosen
+
+
+def _effective_value(m: re.Match[str], written: date | None, published: date | None) -> date | None:
+    if m["date"]:
+        value = _from_match_prefixed(m)
+    elif m["event"] in ("发布", "公布", "颁布", "公告", "通告"):
+        value = published or written
+    else:
+        value = written
+    if value is not None and m["delay"]:
+        try:
+            value = value + timedelta(days=cn_to_int(m["delay"]))
+        except ValueError:
+            return None
+    return value
+
+
+def _from_match_prefixed(m: re.Match[str]) -> date | None:
+    if m["e_y"]:
+        return _to_date(m["e_y"], m["e_m"], m["e_d"])
+    if m["e_cy"]:
+        return _to_date(m["e_cy"], m["e_cm"], m["e_cd"])
+    return _to_date(m["e_ny"], m["e_nm"], m["e_nd"])
+
+
+_DOC_WORDS = "办法|通知|方案|规定|标准|细则|意见|规范|指南|制度|措施|决定|公告|通告|规则|条例|规程|目录|清单|要点|计划|准则|导则|原则|文件|基准|指引|手册|程序"
+_OWN_SUBJECT_RE = re.compile(rf"(?:本|该)(?:{_DOC_WORDS})")
+# 001 "本办法有效期5年"; the trap 001 "医院评审结论有效期4年" has no 本…/该… subject.
+_EXPIRY_RE = re.compile(
+    rf"(?:本|该)(?:{_DOC_WORDS})[^。；;]{{0,40}}?有效期(?:限)?(?:为|至|到)?"
+    rf"(?:(?P<date>{_DATE_TEXT})|(?P<years>[{_D}{_CN}两]+)年)"
+)
+
+
+def expiry_from(text: str, *, start: date | None) -> date | None:
+    """The end of the document's own validity: "有效期至2026年3月31日", or ``start`` + "有效期5年".
+
+    Only sentences whose subject is the document itself (本办法/本通知/…) count: "医院评审结论有效期4年"
+    is about the hospitals, not the document.
+    """
+    flat = _WS.sub("", text)
+    for m in _EXPIRY_RE.finditer(flat):
+        if m["date"]:
+            value = _from_match_prefixed(m)
+            if value is not None:
+                return value
+            continue
+        if start is None:
+            continue
+        try:
+            return _add_years(start, cn_to_int(m["years"]))
+        except ValueError:
+            continue
+    return None
+
+
+def _add_years(start: date, years: int) -> date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)

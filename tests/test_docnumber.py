@@ -1,0 +1,107 @@
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.docnumber import DOC_NUMBER_RE, STANDARD_RE, canonical_doc_number, find_doc_numbers
+
+_VARIANTS = [
+    "国卫医急发〔2024〕11号",
+    "国卫医急发[2024]11号",
+    "国卫医急发［2024］11号",
+    "国卫医急发(2024)11号",
+    "国卫医急发（2024）11号",
+    "国卫医急发﹝2024﹞11号",
+    "国卫医急发【2024】11号",
+    "国卫医急发 〔2024〕 11 号",
+    "国卫医急发〔２０２４〕１１号",
+]
+
+
+@pytest.mark.parametrize("raw", _VARIANTS)
+def test_bracket_and_space_variants_collapse(raw):
+    assert canonical_doc_number(raw) == "国卫医急发〔2024〕11号"
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("WS/T 347—2024", "WS/T 347-2024"),
+        ("WS/T 347–2024", "WS/T 347-2024"),
+        ("WS/T 347―2024", "WS/T 347-2024"),
+        ("WS/T  347 - 2024", "WS/T 347-2024"),
+        ("GB 15982-2012", "GB 15982-2012"),
+        ("GB50333-2013", "GB 50333-2013"),
+        ("WS 123—2019", "WS 123-2019"),
+        ("GB/T 15657－2021", "GB/T 15657-2021"),
+        ("内卫办中（蒙）综合字〔2024〕160号", "内卫办中（蒙）综合字〔2024〕160号"),
+    ],
+)
+def test_canonical_forms(raw, canonical):
+    assert canonical_doc_number(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    "junk", ["", "国卫医急发", "2024年第5号", "ISSN 1672-5417", "第三十二条", "〔2024〕11号"]
+)
+def test_rejects_what_is_not_a_number(junk):
+    with pytest.raises(ValueError):
+        canonical_doc_number(junk)
+
+
+def test_finds_numbers_in_running_text():
+    # 001 line 876: the headline repeal sentence
+    text = "本办法自印发之日起施行,《国家卫生应急队伍管理办法(试行)》(卫办应急发〔2010〕183号)同时废止。"
+    [(start, end, raw, canonical)] = find_doc_numbers(text)
+    assert text[start:end] == raw == "卫办应急发〔2010〕183号"
+    assert canonical == "卫办应急发〔2010〕183号"
+
+
+def test_citation_verbs_are_not_part_of_the_code():
+    found = find_doc_numbers("根据国卫办医政函 〔2024〕 86 号要求，按照WS/T 347—2024执行")
+    assert [c for *_, c in found] == ["国卫办医政函〔2024〕86号", "WS/T 347-2024"]
+
+
+def test_spaced_issuer_before_number_stays_out():
+    [(*_, canonical)] = find_doc_numbers("国家卫生健康委 国卫医急发〔2024〕11号")
+    assert canonical == "国卫医急发〔2024〕11号"
+
+
+_SPACE = st.sampled_from(["", " ", "  ", "\u3000"])
+_OPEN_CLOSE = st.sampled_from(list(zip("〔［[(（﹝【", "〕］])）﹞】", strict=True)))
+
+
+@given(
+    code=st.text(alphabet="国卫办医政急发函沪京鲁基层", min_size=1, max_size=8),
+    year=st.integers(min_value=1990, max_value=2099),
+    serial=st.integers(min_value=1, max_value=9999),
+    brackets=_OPEN_CLOSE,
+    s1=_SPACE,
+    s2=_SPACE,
+    s3=_SPACE,
+)
+def test_variants_collapse_and_canonical_is_idempotent(code, year, serial, brackets, s1, s2, s3):
+    opening, closing = brackets
+    raw = f"{code}{s1}{opening}{year}{closing}{s2}{serial}{s3}号"
+    canonical = canonical_doc_number(raw)
+    assert canonical == f"{code}〔{year}〕{serial}号"
+    assert canonical_doc_number(canonical) == canonical
+
+
+@given(st.text(max_size=80))
+def test_never_crashes_on_arbitrary_text(text):
+    for start, end, raw, canonical in find_doc_numbers(text):
+        assert text[start:end] == raw
+        assert canonical_doc_number(canonical) == canonical
+
+
+@given(st.text(max_size=40))
+def test_canonical_only_raises_value_error(text):
+    with contextlib.suppress(ValueError):
+        canonical_doc_number(text)
+
+
+def test_regexes_are_compiled():
+    assert DOC_NUMBER_RE.search("见国卫通〔2024〕5号")
+    assert STANDARD_RE.search("WS/T 828-2023 妊娠期糖尿病")
