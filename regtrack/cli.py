@@ -26,7 +26,11 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Command modules; each defines `register(app)`. Order is the order of `regtrack --help`.
-COMMAND_MODULES = ("regtrack.commands.db",)
+COMMAND_MODULES = (
+    "regtrack.commands.ingest",
+    "regtrack.commands.documents",
+    "regtrack.commands.db",
+)
 
 
 @dataclass

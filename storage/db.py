@@ -20,12 +20,21 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit BEGIN is deferred).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A writer takes the write lock up front (BEGIN IMMEDIATE): two ingests then queue on
+    # busy_timeout instead of failing with SQLITE_BUSY when a deferred reader upgrades.
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -41,6 +50,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
@@ -78,9 +88,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any error."""
-    with session_factory(engine)() as session, session.begin():
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error.
+
+    ``write=True`` marks a unit that will write: on SQLite it takes the write lock at BEGIN.
+    """
+    bind = engine.execution_options(sqlite_immediate=True) if write else engine
+    with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
 
 

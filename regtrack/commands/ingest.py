@@ -1,0 +1,43 @@
+"""`regtrack ingest` and `regtrack reingest`."""
+
+from __future__ import annotations
+
+import typer
+
+from regtrack import pipeline
+from regtrack.output import out, print_json, progress
+
+
+def ingest_cmd(
+    ctx: typer.Context,
+    inputs: list[str] = typer.Argument(
+        ..., metavar="PATH_OR_URL...", help="Files (text, PDF, HTML, Word) or http(s) URLs."
+    ),
+    force: bool = typer.Option(False, "--force", help="Re-parse even when these bytes were ingested before."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
+) -> None:
+    """Ingest compilations: store the raw bytes, split into documents, link and diff them."""
+    app = ctx.obj
+    engine = app.engine()
+    outcomes = []
+    with progress() as bar:
+        task = bar.add_task("ingesting", total=len(inputs))
+        for ref in inputs:
+            bar.update(task, description=f"ingesting {ref[-40:]}")
+            data = pipeline.read_input(ref, app.settings)
+            outcomes.append(pipeline.ingest_bytes(engine, data, ref, app.settings, force=force))
+            bar.advance(task)
+    if as_json:
+        print_json({"compilations": [o.as_json() for o in outcomes]})
+        return
+    for o in outcomes:
+        out.print(
+            f"[bold]{o.source}[/]: {o.status} — compilation {o.compilation_id}, "
+            f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings"
+        )
+        for w in o.warnings[:10]:
+            out.print(f"  [yellow]warning:[/] {w}", markup=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_cmd)

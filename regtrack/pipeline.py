@@ -1,0 +1,218 @@
+"""Application services: one ingest = store raw bytes, parse, store, link, diff — in one transaction.
+
+The CLI, the web app and the Prefect tasks all call these functions; none of them holds
+business logic of its own. Each call owns its transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ingest.decode import DecodedText, decode
+from ingest.errors import DecodeError, IngestError
+from ingest.fetch import fetch, read_local
+from ingest.model import ParsedCompilation
+from ingest.parse import parse_text
+from regtrack.errors import one_line
+from regtrack.settings import Settings
+from storage.db import transaction
+from storage.documents import StoreResult, put_blob, sha256, store_parsed
+from storage.models import Blob, Compilation
+
+# Bump when a parser change should make `reingest` re-parse stored compilations.
+PARSER_VERSION = "1"
+
+# Steps run inside the ingest transaction after the documents are stored (linking, diffing).
+# Each takes (session, compilation, store result) and returns warnings to add to the report.
+AfterStore = Callable[[Session, Compilation, StoreResult], list[str]]
+AFTER_STORE: list[AfterStore] = []
+
+
+@dataclass
+class IngestOutcome:
+    compilation_id: int
+    sha256: str
+    source: str
+    status: str  # ingested | unchanged | failed
+    documents_added: int = 0
+    documents_updated: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.compilation_id,
+            "sha256": self.sha256,
+            "source": self.source,
+            "status": self.status,
+            "documents_added": self.documents_added,
+            "documents_updated": self.documents_updated,
+            "warnings": self.warnings,
+        }
+
+
+def read_input(ref: str, settings: Settings) -> bytes:
+    """The raw bytes behind a path or an http(s) URL, within the size cap and allowed places."""
+    if ref.startswith(("http://", "https://")):
+        result = fetch(
+            ref,
+            timeout=settings.fetch_timeout_s,
+            max_bytes=settings.max_input_bytes,
+            allow_private=settings.allow_private_urls,
+        )
+        assert result.data is not None  # no validators were sent, so never "not modified"
+        return result.data
+    if "://" in ref:
+        raise IngestError(f"unsupported URL scheme in {ref!r}: use a path or http(s)://")
+    return read_local(
+        Path(ref), allowed_roots=list(settings.allowed_roots) or None, max_bytes=settings.max_input_bytes
+    )
+
+
+def ingest_bytes(
+    engine: Engine,
+    data: bytes,
+    origin: str,
+    settings: Settings,
+    *,
+    source_id: int | None = None,
+    force: bool = False,
+) -> IngestOutcome:
+    """Ingest one input. Raw bytes are kept first; the parse is stored all-or-nothing."""
+    if not data.strip():
+        raise DecodeError(f"{origin}: empty file")
+    if len(data) > settings.max_input_bytes:
+        raise DecodeError(
+            f"{origin}: {len(data) / 1e6:.0f} MB, over the {settings.max_input_mb} MB cap (REGTRACK_MAX_INPUT_MB)"
+        )
+    already = _ingested_compilation(engine, sha256(data))
+    if already is not None and not force:
+        return IngestOutcome(already, sha256(data), origin, "unchanged")
+    # Bytes that are not a document at all (binary, corrupt PDF, wrong encoding) leave no trace;
+    # bytes that decode but fail to parse are kept with the error, so a parser fix can re-run them.
+    decoded = decode(data, filename=origin, max_bytes=settings.max_input_bytes)
+    compilation_id, digest, done = _register(engine, data, origin, source_id)
+    if done and not force:
+        return IngestOutcome(compilation_id, digest, origin, "unchanged")
+    try:
+        return _parse_and_store(engine, compilation_id, decoded, origin, force)
+    except (IngestError, IntegrityError) as exc:
+        _record_failure(engine, compilation_id, exc)
+        raise
+
+
+def _ingested_compilation(engine: Engine, digest: str) -> int | None:
+    with transaction(engine) as session:
+        return session.scalars(
+            select(Compilation.id).where(Compilation.sha256 == digest, Compilation.status == "ingested")
+        ).first()
+
+
+def _register(engine: Engine, data: bytes, origin: str, source_id: int | None) -> tuple[int, str, bool]:
+    """Store the raw bytes and the compilation row; True when it was already fully ingested."""
+    with transaction(engine, write=True) as session:
+        digest = put_blob(session, data)
+        comp = session.scalars(select(Compilation).where(Compilation.sha256 == digest)).one_or_none()
+        if comp is None:
+            comp = Compilation(sha256=digest, origin=origin, source_id=source_id, status="pending")
+            session.add(comp)
+            session.flush()
+        return comp.id, digest, comp.status == "ingested"
+
+
+def _parse_and_store(
+    engine: Engine, compilation_id: int, decoded: DecodedText, origin: str, force: bool
+) -> IngestOutcome:
+    parsed = parse_text(decoded.text, encoding=decoded.encoding)
+    for attempt in range(3):
+        try:
+            with transaction(engine, write=True) as session:
+                comp = session.scalars(
+                    select(Compilation).where(Compilation.id == compilation_id).with_for_update()
+                ).one()
+                if comp.status == "ingested" and not force:  # another worker finished it meanwhile
+                    return IngestOutcome(comp.id, comp.sha256, origin, "unchanged")
+                stored = store_parsed(session, comp, parsed, PARSER_VERSION)
+                warnings = list(parsed.warnings)
+                for step in AFTER_STORE:
+                    warnings.extend(step(session, comp, stored))
+                _record_success(comp, decoded.media, decoded.encoding, parsed, stored, warnings, force)
+                return IngestOutcome(
+                    comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, warnings
+                )
+        except IntegrityError:
+            # A concurrent worker stored the same documents first: retry on top of its work.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_success(
+    comp: Compilation,
+    media: str,
+    encoding: str,
+    parsed: ParsedCompilation,
+    stored: StoreResult,
+    warnings: list[str],
+    force: bool,
+) -> None:
+    previous = dict(comp.parse_report or {})
+    report: dict[str, object] = {
+        "documents": len(stored.document_ids),
+        "added": stored.added,
+        "updated": stored.updated,
+        "unchanged": stored.unchanged,
+        "warnings": warnings,
+        "parser_version": PARSER_VERSION,
+    }
+    if force and previous:
+        history = list(previous.get("reparses", []))  # type: ignore[call-overload]
+        history.append({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **report})
+        report["reparses"] = history
+    comp.parse_report = report
+    comp.media = media
+    comp.encoding = encoding
+    comp.kind = parsed.kind
+    comp.title = parsed.title
+    comp.status = "ingested"
+    comp.error = None
+    comp.parser_version = PARSER_VERSION
+    comp.ingested_at = dt.datetime.now(dt.UTC)
+    comp.documents_added = stored.added
+    comp.documents_updated = stored.updated
+
+
+def _record_failure(engine: Engine, compilation_id: int, exc: BaseException) -> None:
+    with transaction(engine, write=True) as session:
+        comp = session.get(Compilation, compilation_id)
+        if comp is not None and comp.status != "ingested":
+            comp.status = "failed"
+            comp.error = one_line(exc)
+
+
+def stored_bytes(session: Session, compilation_id: int) -> tuple[bytes, str]:
+    comp = session.get(Compilation, compilation_id)
+    if comp is None:
+        raise IngestError(f"no compilation with id {compilation_id}")
+    blob = session.get(Blob, comp.sha256)
+    assert blob is not None  # blobs.sha256 is a foreign key of compilations
+    return blob.data, comp.origin
+
+
+def reingest(
+    engine: Engine, settings: Settings, compilation_ids: list[int] | None = None
+) -> list[IngestOutcome]:
+    """Re-parse stored raw bytes with the current parser (all compilations when ids is None)."""
+    with transaction(engine) as session:
+        ids = compilation_ids or list(session.scalars(select(Compilation.id).order_by(Compilation.id)))
+        inputs = [(cid, *stored_bytes(session, cid)) for cid in ids]
+    return [ingest_bytes(engine, data, origin, settings, force=True) for _cid, data, origin in inputs]
+
+
+__all__ = ["IngestOutcome", "ingest_bytes", "read_input", "reingest", "sha256", "AFTER_STORE"]
