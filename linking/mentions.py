@@ -1,0 +1,98 @@
+"""Where a sentence names a document: 《title》 with its 文号, a bare 文号, a standard number.
+
+001 line 876 "《国家卫生应急队伍管理办法(试行)》(卫办应急发〔2010〕183号)" is one mention: the
+文号 in brackets right after a title belongs to it. 004 line 19 "WS/T 347—2011、WS/T 360—2011"
+are two bare mentions. A 《title》 that is not a normative document (《医师执业证书》, 004 line 2194)
+or an abbreviation (以下简称《条例》) names nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.docnumber import find_doc_numbers
+from linking.model import Citation
+
+# One level of nesting: 001 line 3426 "《江西省医疗保障局关于印发〈江西省…〉的通知》".
+_TITLE_RE = re.compile(r"《(?P<title>[^《》]*(?:《[^《》]*》[^《》]*)*)》")
+# The 文号 of a title follows it in brackets, sometimes after 的通知 outside the quotes
+# (001 line 5179 "《…管理办法(试行)》的通知(陕药监发〔2020〕106号)").
+_NUMBER_AFTER_TITLE = re.compile(r"^(?:的通知|的决定|的公告|的通告)?[（(〔\[［]?$")
+_ALIAS_BEFORE = re.compile(r"(?:简称|下称|统称)[“\"]?$")
+# A normative document's name ends in what it is; edition and 试行 brackets may follow.
+_DOC_TYPE = (
+    "办法|规定|通知|决定|意见|细则|规范|标准|指南|条例|法|规则|方案|目录|清单|手册|准则|程序|指引|要求|公告|通告|"
+    "批复|复函|函|纲要|规划|计划|名词|原则|制度|措施|规程|导则|基准|要点|共识|路径|药典|章程|命令|令|指导原则|"
+    "实施方案|工作方案|技术规范|名录|分类|说明|标准值|推荐值|限值|指标|体系|政策|答复"
+)
+_NORMATIVE = re.compile(
+    rf"(?:{_DOC_TYPE})(?:[（(](?:试行|暂行|修订|修正|征求意见稿|[0-9]{{4}}[^）)]{{0,8}}|第?[一二三四五六七八九十0-9]+版)[）)])*$"
+)
+_MIN_TITLE = 4
+BLANK = "□"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A document named at ``start``–``end`` of a sentence."""
+
+    start: int
+    end: int
+    citation: Citation
+    title_start: int | None = None  # where the 《 is, when the mention has a title
+
+
+def is_normative_title(title: str) -> bool:
+    """Whether a 《…》 names a normative document (a 办法, 通知, 标准…) rather than a form or a book."""
+    compact = re.sub(r"\s+", "", title)
+    return len(compact) >= _MIN_TITLE and bool(_NORMATIVE.search(compact))
+
+
+def find_mentions(text: str, *, own_doc_number: str | None = None) -> list[Mention]:
+    """Every document ``text`` names, in order; the source's own 文号 is not a mention of another."""
+    numbers = find_doc_numbers(text)
+    titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
+    used: set[int] = set()
+    mentions: list[Mention] = []
+    for match in _TITLE_RE.finditer(text):
+        title = re.sub(r"\s+", "", match["title"])
+        if _ALIAS_BEFORE.search(text[max(match.start() - 4, 0) : match.start()]):
+            continue
+        number = _number_after(text, match.end(), numbers)
+        if number is not None:
+            used.add(number[0])
+            start, end, raw, canonical = number
+            mentions.append(Mention(match.start(), end, Citation(raw, canonical, title), match.start()))
+        elif is_normative_title(title):
+            mentions.append(Mention(match.start(), match.end(), Citation(None, None, title), match.start()))
+    for start, end, raw, canonical in numbers:
+        if start in used or any(a <= start < b for a, b in titles):
+            continue
+        mentions.append(Mention(start, end, Citation(raw, canonical, None)))
+    mentions = [m for m in mentions if not _is_own(m, own_doc_number)]
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _number_after(
+    text: str, end: int, numbers: list[tuple[int, int, str, str]]
+) -> tuple[int, int, str, str] | None:
+    for number in numbers:
+        if number[0] >= end and _NUMBER_AFTER_TITLE.match(text[end : number[0]]):
+            return number
+        if number[0] > end + 8:
+            break
+    return None
+
+
+def _is_own(mention: Mention, own_doc_number: str | None) -> bool:
+    return own_doc_number is not None and mention.citation.doc_number_canonical == own_doc_number
+
+
+def masked(text: str, mentions: list[Mention]) -> str:
+    """``text`` with every mention and every 《…》 blanked (same length): a 废止 inside a title is no trigger."""
+    chars = list(text)
+    spans = [(m.start, m.end) for m in mentions] + [(t.start(), t.end()) for t in _TITLE_RE.finditer(text)]
+    for start, end in spans:
+        chars[start:end] = BLANK * (end - start)
+    return "".join(chars)

@@ -1,0 +1,111 @@
+"""Sentences of a document, with the compilation line of every character.
+
+The PDF layer breaks sentences mid-word (004 line 2216 "本规定自2024年5月1日起施" / "行。原卫生部…")
+and puts blank lines between lines; relations are stated per sentence, so lines are joined into
+paragraphs first (as ``ingest.normalize.join_pdf_lines`` does) and split at 。；！？ afterwards,
+keeping for each character the line it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.docnumber import STANDARD_RE
+from ingest.normalize import UNIT_START_RE, clean_lines, page_artifacts
+
+_SENTENCE_FINAL = "。；;！？!?"
+_PARAGRAPH_FINAL = _SENTENCE_FINAL + "：:"
+_LIST_CONTINUES = "、，,和及与或"
+# 004 line 7: every line of a standards list opens with its number and has no final punctuation.
+_STANDARD_LINE = re.compile(rf"^\s*(?:{STANDARD_RE.pattern})")
+# A unit heading alone on its line ("第五章 附 则", "一、总体要求") is a paragraph by itself.
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇0-9]+[章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^，,。；;：:]{0,30}$"
+)
+_TITLE_OPEN = "《〈"
+_TITLE_CLOSE = "》〉"
+_LONGEST_TITLE = 120  # an unclosed 《 must not swallow the rest of the paragraph
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence, whitespace dropped (kept between two Latin characters), and its lines."""
+
+    text: str
+    lines: tuple[int, ...]  # compilation line of each character of ``text``
+
+    def line_at(self, index: int) -> int:
+        """The compilation line of character ``index`` (clamped to the sentence)."""
+        return self.lines[min(max(index, 0), len(self.lines) - 1)]
+
+
+def split_sentences(text: str, start_line: int) -> list[Sentence]:
+    """The sentences of ``text``, whose first line is compilation line ``start_line``."""
+    sentences: list[Sentence] = []
+    for chars, lines in _paragraphs(text, start_line):
+        sentences.extend(_split_paragraph(chars, lines))
+    return sentences
+
+
+def _paragraphs(text: str, start_line: int) -> list[tuple[str, list[int]]]:
+    raw_lines = clean_lines(text)
+    skipped = page_artifacts(raw_lines)
+    paragraphs: list[tuple[str, list[int]]] = []
+    chars: list[str] = []
+    lines: list[int] = []
+    for index, raw in enumerate(raw_lines):
+        line = raw.strip()
+        if not line or index in skipped:
+            continue
+        if chars and _breaks(chars, line):
+            paragraphs.append(("".join(chars), lines))
+            chars, lines = [], []
+        _append(chars, lines, line, start_line + index)
+    if chars:
+        paragraphs.append(("".join(chars), lines))
+    return paragraphs
+
+
+def _breaks(chars: list[str], line: str) -> bool:
+    last = chars[-1]
+    if last in _PARAGRAPH_FINAL or UNIT_START_RE.match(line):
+        return True
+    if _STANDARD_LINE.match(line) and last not in _LIST_CONTINUES:
+        return True
+    return len(chars) <= 40 and bool(_HEADING.match("".join(chars)))
+
+
+def _append(chars: list[str], lines: list[int], line: str, number: int) -> None:
+    for i, ch in enumerate(line):
+        if ch.isspace():
+            nxt = line[i + 1 : i + 2]
+            if chars and _latin(chars[-1]) and nxt and _latin(nxt) and chars[-1] != " ":
+                chars.append(" ")
+                lines.append(number)
+            continue
+        if chars and i == 0 and _latin(chars[-1]) and _latin(ch):
+            chars.append(" ")  # a Latin word broken across lines: 004 line 19 "WS/T" / "421—2013"
+            lines.append(number)
+        chars.append(ch)
+        lines.append(number)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "/")
+
+
+def _split_paragraph(text: str, lines: list[int]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    depth = opened = begin = 0
+    for i, ch in enumerate(text):
+        if ch in _TITLE_OPEN:
+            depth, opened = depth + 1, i if depth == 0 else opened
+        elif ch in _TITLE_CLOSE:
+            depth = max(depth - 1, 0)
+        elif ch in _SENTENCE_FINAL and (depth == 0 or i - opened > _LONGEST_TITLE):
+            sentences.append(Sentence(text[begin : i + 1], tuple(lines[begin : i + 1])))
+            begin, depth = i + 1, 0
+    if begin < len(text):
+        sentences.append(Sentence(text[begin:], tuple(lines[begin:])))
+    return [s for s in sentences if s.text.strip()]
