@@ -28,6 +28,7 @@ class Settings:
     secret_key: str
     admin_token: str | None
     prefect_api_url: str | None
+    fetch_retries: int = 2  # retries of a failed download in the Prefect flows
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -60,4 +61,5 @@ def load_settings() -> Settings:
         secret_key=_env("SECRET_KEY", "dev-only-secret-change-me"),
         admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
+        fetch_retries=int(_env("FETCH_RETRIES", "2")),
     )
