@@ -19,6 +19,9 @@ _TITLE_RE = re.compile(r"《(?P<title>[^《》]*(?:《[^《》]*》[^《》]*)*)
 # The 文号 of a title follows it in brackets, sometimes after 的通知 outside the quotes
 # (001 line 5179 "《…管理办法(试行)》的通知(陕药监发〔2020〕106号)").
 _NUMBER_AFTER_TITLE = re.compile(r"^(?:的通知|的决定|的公告|的通告)?[（(〔\[［]?$")
+# A number that is not a 文号 still belongs to its title: 001 line 5984 "《…的通告》（2022年第42号）",
+# 004 line 66 "《…的决定》（国家卫生健康委令第11号）".
+_LOOSE_NUMBER = re.compile(r"[（(](?P<raw>[^（）()《》〈〉，,。；;]{1,30}号)[^（）()《》，,。；;]{0,3}[）)]")
 _ALIAS_BEFORE = re.compile(r"(?:简称|下称|统称)[“\"]?$")
 # A normative document's name ends in what it is; edition and 试行 brackets may follow.
 _DOC_TYPE = (
@@ -64,6 +67,9 @@ def find_mentions(text: str, *, own_doc_number: str | None = None) -> list[Menti
             used.add(number[0])
             start, end, raw, canonical = number
             mentions.append(Mention(match.start(), end, Citation(raw, canonical, title), match.start()))
+        elif (loose := _LOOSE_NUMBER.match(text, match.end())) is not None:
+            raw = re.sub(r"\s+", "", loose["raw"])
+            mentions.append(Mention(match.start(), loose.end(), Citation(raw, None, title), match.start()))
         elif is_normative_title(title):
             mentions.append(Mention(match.start(), match.end(), Citation(None, None, title), match.start()))
     for start, end, raw, canonical in numbers:
