@@ -43,17 +43,18 @@ _TABLE = str.maketrans(
     }
 )
 
-# A list bullet the PDF extraction put before an item: "- (二) 身体健康" (001 line 733).
-_BULLET = re.compile(r"(?m)^[ \t\u3000]*[-\u2022\u00b7\u30fb][ \t\u3000]+")
+# A list bullet the PDF extraction put before an item: "- (二) 身体健康" (001 line 733), found at the
+# text start or after the previous item's end, with the line break kept or joined: "…义务；- (二) …".
+# Matched after width folding, so "（" is "(" and "。" is ".".
+_BULLET = re.compile(r"(?:\A|(?<=[.;:]))\s*[-·]\s+(?=\(|\d+[、.]|[一二三四五六七八九十]+、|附件)")
 # Every kind of blank, including zero-width ones left by PDF text layers.
 _BLANKS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def comparison_key(text: str) -> str:
     """Return the key of ``text``: equal keys mean no change of wording."""
-    text = _BULLET.sub("", text)
     text = unicodedata.normalize("NFKC", text).translate(_TABLE)
-    text = _BLANKS.sub("", text)
+    text = _BLANKS.sub("", _BULLET.sub("", text))
     return to_simplified(text)
 
 

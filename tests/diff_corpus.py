@@ -184,16 +184,13 @@ def reword(unit: Article, old: str, new: str) -> Article:
     return replace(unit, text=unit.text.replace(old, new, 1))
 
 
-def new_article(template: Article, body: str) -> Article:
-    return replace(template, text=template.heading + " " + body, line=0)
-
-
 def to_halfwidth_punctuation(text: str) -> str:
     return text.translate(str.maketrans("，。；：（）", ",.;:()"))
 
 
 def to_fullwidth_punctuation(text: str) -> str:
-    return text.translate(str.maketrans(",;:()", "，；：（）"))
+    """Half-width punctuation and digits to their full-width forms."""
+    return text.translate(str.maketrans(",;:()0123456789", "，；：（）０１２３４５６７８９"))
 
 
 def rebreak_lines(text: str, width: int = 17) -> str:
@@ -202,3 +199,22 @@ def rebreak_lines(text: str, width: int = 17) -> str:
         "\n".join(paragraph[i : i + width] for i in range(0, len(paragraph), width))
         for paragraph in text.split("\n")
     )
+
+
+INSERTED = "+inserted"  # label an edit gives a new article before the document is renumbered
+
+
+def amended(units: list[Article]) -> tuple[list[Article], dict[str, str], list[str]]:
+    """Renumber an edited unit list; return it, old label -> new label, and the inserted new labels.
+
+    ``units`` still carry their old labels (inserted ones carry ``INSERTED``), so the edit knows
+    what a correct differ must pair with what.
+    """
+    renumbered = renumber(units)
+    pairs = {u.label: n.label for u, n in zip(units, renumbered, strict=True) if u.label != INSERTED}
+    inserted = [n.label for u, n in zip(units, renumbered, strict=True) if u.label == INSERTED]
+    return renumbered, pairs, inserted
+
+
+def inserted_article(template: Article, body: str) -> Article:
+    return replace(template, label=INSERTED, text=f"{template.heading} {body}", line=0)
