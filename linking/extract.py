@@ -15,7 +15,7 @@ from datetime import date
 from ingest.dates import effective_date_from
 from linking import binding
 from linking.expiry import expiry_relations
-from linking.mentions import Mention, find_mentions, masked
+from linking.mentions import Mention, find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
 from linking.sentences import Sentence, split_sentences
 from linking.titles import edition_of, title_key
@@ -37,8 +37,10 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     """Every relation ``doc`` states, in text order, one per (kind, target, scope)."""
     doc_effective = _doc_effective_date(doc)
     found: list[ExtractedRelation] = []
+    aliases: dict[str, Citation] = {}
     for sentence in split_sentences(doc.text, doc.start_line):
-        mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical)
+        mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
+        aliases.update(find_aliases(sentence.text, mentions))
         effective = (
             effective_date_from(sentence.text, written=doc.written_date, published=doc.published_date)
             or doc_effective
@@ -129,10 +131,20 @@ def _target_key(citation: Citation | None) -> str:
 
 
 def _dedupe(relations: list[ExtractedRelation]) -> list[ExtractedRelation]:
+    """One relation per (kind, target, scope, subject); a title-only target also named with its 文号 elsewhere
+    is the same target (001 line 5203)."""
+    numbered = {
+        (rel.kind, title_key(rel.citation.title), rel.scope)
+        for rel in relations
+        if rel.citation and rel.citation.doc_number_canonical and rel.citation.title
+    }
     seen: set[tuple[str, str, str, str]] = set()
     out: list[ExtractedRelation] = []
     for rel in relations:
         key = (rel.kind, _target_key(rel.citation), rel.scope, _target_key(rel.subject))
+        title_only = rel.citation is not None and not rel.citation.doc_number_canonical and rel.citation.title
+        if title_only and (rel.kind, key[1], rel.scope) in numbered:
+            continue
         if key not in seen:
             seen.add(key)
             out.append(rel)

@@ -9,6 +9,7 @@ or an abbreviation (以下简称《条例》) names nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.docnumber import find_doc_numbers
@@ -22,6 +23,8 @@ _NUMBER_AFTER_TITLE = re.compile(r"^(?:的通知|的决定|的公告|的通告)?
 # A number that is not a 文号 still belongs to its title: 001 line 5984 "《…的通告》（2022年第42号）",
 # 004 line 66 "《…的决定》（国家卫生健康委令第11号）".
 _LOOSE_NUMBER = re.compile(r"[（(](?P<raw>[^（）()《》〈〉，,。；;]{1,30}号)[^（）()《》，,。；;]{0,3}[）)]")
+_ALIAS_DEF = re.compile(r"[（(，,](?:以下)?(?:简称|下称|统称)[“\"]?《(?P<alias>[^《》]{1,20})》")
+_ALIAS_GAP = re.compile(r"^[)）]?(?:[（(][^（）()《》。；;]{0,30})?$")
 _ALIAS_BEFORE = re.compile(r"(?:简称|下称|统称)[“\"]?$")
 # A normative document's name ends in what it is; edition and 试行 brackets may follow.
 _DOC_TYPE = (
@@ -52,8 +55,14 @@ def is_normative_title(title: str) -> bool:
     return len(compact) >= _MIN_TITLE and bool(_NORMATIVE.search(compact))
 
 
-def find_mentions(text: str, *, own_doc_number: str | None = None) -> list[Mention]:
-    """Every document ``text`` names, in order; the source's own 文号 is not a mention of another."""
+def find_mentions(
+    text: str, *, own_doc_number: str | None = None, aliases: Mapping[str, Citation] | None = None
+) -> list[Mention]:
+    """Every document ``text`` names, in order; the source's own 文号 is not a mention of another.
+
+    ``aliases`` maps an abbreviation defined earlier (以下简称《条例》) to what it stands for.
+    """
+    aliases = aliases or {}
     numbers = find_doc_numbers(text)
     titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
     used: set[int] = set()
@@ -70,6 +79,8 @@ def find_mentions(text: str, *, own_doc_number: str | None = None) -> list[Menti
         elif (loose := _LOOSE_NUMBER.match(text, match.end())) is not None:
             raw = re.sub(r"\s+", "", loose["raw"])
             mentions.append(Mention(match.start(), loose.end(), Citation(raw, None, title), match.start()))
+        elif title in aliases:
+            mentions.append(Mention(match.start(), match.end(), aliases[title], match.start()))
         elif is_normative_title(title):
             mentions.append(Mention(match.start(), match.end(), Citation(None, None, title), match.start()))
     for start, end, raw, canonical in numbers:
@@ -93,6 +104,18 @@ def _number_after(
 
 def _is_own(mention: Mention, own_doc_number: str | None) -> bool:
     return own_doc_number is not None and mention.citation.doc_number_canonical == own_doc_number
+
+
+def find_aliases(text: str, mentions: list[Mention]) -> dict[str, Citation]:
+    """Abbreviations ``text`` defines: 001 line 6047 "《关于发布…的通告》（国家药监局 2021 年第 16 号通告，以下简称《通告》）"."""
+    found: dict[str, Citation] = {}
+    for match in _ALIAS_DEF.finditer(text):
+        before = [
+            m for m in mentions if m.end <= match.start() and _ALIAS_GAP.match(text[m.end : match.start()])
+        ]
+        if before:
+            found[re.sub(r"\s+", "", match["alias"])] = before[-1].citation
+    return found
 
 
 def masked(text: str, mentions: list[Mention]) -> str:
