@@ -67,7 +67,9 @@ _EFFECTIVE_RE = re.compile(
     rf"(?:自|从|于)?(?:(?P<date>{_DATE_TEXT})|(?P<event>印发|下发|签发|发文|发布|公布|颁布|公告|通告)之日)"
     rf"(?:起|开始)?(?:(?P<delay>[{_D}{_CN}]+)(?:日|天|个工作日)(?:后|以后)?(?:起)?)?(?:正式)?{_START}"
 )
-_SENTENCE_END = "。；;！？\n"
+_SENTENCE_END = "。；;！？"
+# 001 line 5577: "(五) 《免罚清单》自2024年4月1日起施行" where 《免罚清单》 was introduced by "以下简称《免罚清单》".
+_ABBREVIATION_RE = re.compile(r"简称[“\"《]([^”\"》]{1,20})[”\"》]")
 
 
 def _sentence_before(text: str, start: int) -> str:
@@ -75,23 +77,33 @@ def _sentence_before(text: str, start: int) -> str:
     return text[cut + 1 : start]
 
 
+def _own_names(flat: str) -> tuple[str, ...]:
+    return tuple(f"《{name}》" for name in _ABBREVIATION_RE.findall(flat))
+
+
+def _is_own_subject(subject: str, own_names: tuple[str, ...]) -> bool:
+    return bool(_OWN_SUBJECT_RE.search(subject)) or any(subject.endswith(name) for name in own_names)
+
+
 def effective_date_from(text: str, *, written: date | None, published: date | None) -> date | None:
     """The 施行 date the text states for the document itself, or None.
 
     "自2024年5月1日起施行" -> that date; "自印发之日起施行" -> ``written``; "自发布之日起施行" ->
     ``published`` else ``written``; "自发布之日起30日后施行" -> computed. A clause whose subject is
-    another named instrument ("《…法》自…起施行") is ignored.
+    another named instrument ("《…法》自…起施行") is ignored; one about 本办法/本通知 wins.
     """
     flat = _WS.sub("", text)
+    own_names = _own_names(flat)
     chosen: date | None = None
     for m in _EFFECTIVE_RE.finditer(flat):
         subject = _sentence_before(flat, m.start())
-        if subject.endswith("》") or "原" in subject[-3:]:
+        own = _is_own_subject(subject, own_names)
+        if not own and (subject.endswith("》") or "原" in subject[-3:]):
             continue
         value = _effective_value(m, written, published)
         if value is None:
             continue
-        if _OWN_SUBJECT_RE.search(subject):
+        if own:
             return value
         chosen = chosen or value
     return chosen
@@ -121,34 +133,39 @@ def _from_match_prefixed(m: re.Match[str]) -> date | None:
 
 
 _DOC_WORDS = "办法|通知|方案|规定|标准|细则|意见|规范|指南|制度|措施|决定|公告|通告|规则|条例|规程|目录|清单|要点|计划|准则|导则|原则|文件|基准|指引|手册|程序"
-_OWN_SUBJECT_RE = re.compile(rf"(?:本|该)(?:{_DOC_WORDS})")
-# 001 "本办法有效期5年"; the trap 001 "医院评审结论有效期4年" has no 本…/该… subject.
-_EXPIRY_RE = re.compile(
-    rf"(?:本|该)(?:{_DOC_WORDS})[^。；;]{{0,40}}?有效期(?:限)?(?:为|至|到)?"
-    rf"(?:(?P<date>{_DATE_TEXT})|(?P<years>[{_D}{_CN}两]+)年)"
-)
+_OWN_SUBJECT_RE = re.compile(rf"(?:本|该)《?(?:{_DOC_WORDS})》?")
+# The subject of the 有效期 clause must be the document: 001 line 4326 "本办法自印发之日起施行，有效期 5 年",
+# 001 line 5508 "…负责解释。自2024年3月4日起施行，有效期五年"; not 001 line 2875
+# "本办法所称医院评审…，医院评审结论有效期4年" where 有效期 belongs to another subject after the comma.
+_EXPIRY_TAIL = rf"[^。；;，,]{{0,30}}?[，,]?有效期(?:限)?(?:为|至|到)?(?:(?P<date>{_DATE_TEXT})|(?P<years>[{_D}{_CN}两]+)年)"
+_EXPIRY_RE = re.compile(rf"(?:(?:本|该)《?(?:{_DOC_WORDS})》?|(?:^|(?<=[。；;]))(?=自)){_EXPIRY_TAIL}")
 
 
 def expiry_from(text: str, *, start: date | None) -> date | None:
     """The end of the document's own validity: "有效期至2026年3月31日", or ``start`` + "有效期5年".
 
-    Only sentences whose subject is the document itself (本办法/本通知/…) count: "医院评审结论有效期4年"
-    is about the hospitals, not the document.
+    Only clauses whose subject is the document itself (本办法/本通知/…, a name the text defines
+    with 简称, or a bare "自…起施行，有效期…" sentence) count: "医院评审结论有效期4年" is about hospitals.
     """
     flat = _WS.sub("", text)
-    for m in _EXPIRY_RE.finditer(flat):
-        if m["date"]:
-            value = _from_match_prefixed(m)
+    patterns = [_EXPIRY_RE] + [re.compile(re.escape(name) + _EXPIRY_TAIL) for name in _own_names(flat)]
+    for pattern in patterns:
+        for m in pattern.finditer(flat):
+            value = _expiry_value(m, start)
             if value is not None:
                 return value
-            continue
-        if start is None:
-            continue
-        try:
-            return _add_years(start, cn_to_int(m["years"]))
-        except ValueError:
-            continue
     return None
+
+
+def _expiry_value(m: re.Match[str], start: date | None) -> date | None:
+    if m["date"]:
+        return _from_match_prefixed(m)
+    if start is None:
+        return None
+    try:
+        return _add_years(start, cn_to_int(m["years"]))
+    except ValueError:
+        return None
 
 
 def _add_years(start: date, years: int) -> date:

@@ -62,19 +62,22 @@ UNIT_START_RE = re.compile(
 )
 
 
-def join_pdf_lines(lines: list[str]) -> str:
+def join_pdf_lines(lines: list[str], *, width: int | None = None) -> str:
     """Join paragraphs that the PDF broke mid-sentence; paragraphs come out one per line.
 
     A line not ending in sentence-final punctuation (。；：！？) continues into the next non-blank
-    line, unless that line opens a new unit (第X条, 一、, （一）, 第X章, 附件).
+    line, unless that line opens a new unit (第X条, 一、, （一）, 第X章, 附件) or the line is itself a
+    unit heading ("一、总体要求"). ``width`` is the text's full line length (see ``line_width``);
+    a heading line clearly shorter than it is complete, a full-width one was broken by the PDF.
     """
+    width = width or line_width(lines)
     paragraphs: list[str] = []
     current = ""
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if current and (current[-1] in _SENTENCE_FINAL or UNIT_START_RE.match(line) or _is_heading(current)):
+        if current and (current[-1] in _SENTENCE_FINAL or UNIT_START_RE.match(line) or _is_heading(current, width)):
             paragraphs.append(current)
             current = ""
         current = _glue(current, line)
@@ -83,15 +86,25 @@ def join_pdf_lines(lines: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
+def line_width(lines: list[str]) -> int:
+    """The length of a full line: the 90th percentile of non-blank line lengths."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
 _HEADING_RE = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇0-9]+[章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^，,。；;：:]{0,12}$"
+    r"^\s*(?:第[一二三四五六七八九十百零〇0-9]+[章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^，,。；;：:]*$"
 )
+_SHORT_HEADING = 12
+_HEADING_SHARE = 0.7
 
 
-def _is_heading(paragraph: str) -> bool:
-    """A short unit heading on its own line ("一、总体要求", "第一章 总 则") is a paragraph by itself;
-    a longer unpunctuated line is more likely a sentence the PDF broke."""
-    return bool(_HEADING_RE.match(paragraph))
+def _is_heading(paragraph: str, width: int) -> bool:
+    """A unit heading on its own line ("一、总体要求", "第一章 总 则") is a paragraph by itself when it
+    is short; a line as long as a full line is more likely a sentence the PDF broke (000 line 104)."""
+    if not _HEADING_RE.match(paragraph):
+        return False
+    return len(paragraph) <= _SHORT_HEADING or len(paragraph) < width * _HEADING_SHARE
 
 
 def _glue(left: str, right: str) -> str:

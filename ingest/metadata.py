@@ -1,0 +1,172 @@
+"""Fill a ``ParsedDocument`` from its span: the metadata block when there is one, else the header
+(title, 文号 line) and the signature block under the body (issuers, date)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
+from ingest.docnumber import canonical_doc_number, strip_spaces
+from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
+from ingest.model import ParsedDocument
+from ingest.segment import DocumentSpan
+from ingest.structure import parse_structure
+
+_MAX_SIGNATURE_LINES = 10
+_INNER_SPACE = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+# 003 line 442 "（新华社北京2023年3月23日电）": a dateline closing a news release.
+_DATELINE_RE = re.compile(r"^[（(][^（()）]{0,30}[）)]$")
+# 003 line 3 "近日，中共中央办公厅、国务院办公厅印发了《…》": the issuers named in the lead sentence.
+_LEAD_ISSUERS_RE = re.compile(r"^(?:近日|日前)?[，,]?(?P<orgs>[^，,。《》]{2,80}?)(?:联合)?(?:印发|发布)了?《")
+_KEYWORD_SPLIT = re.compile(r"[\s、，,；;]+")
+_DRAFT_MARK = "征求意见"
+
+
+def clean_heading(raw: str) -> str:
+    """A printed heading as a title: PDF spaces between Chinese characters dropped, a doubled
+    heading (003 line 1 "《X》《X》") read once, quoting 《》 around the whole title removed."""
+    title = _INNER_SPACE.sub("", raw.strip())
+    half = len(title) // 2
+    if len(title) % 2 == 0 and half and title[:half] == title[half:]:
+        title = title[:half]
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]
+    return title
+
+
+def _field(span: DocumentSpan, name: str) -> str | None:
+    """The metadata field's value as written (None when the block has no such field)."""
+    values = [value for key, value in span.metadata if key == name]
+    return values[0].strip() if values else None
+
+
+def _field_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    found = find_dates(value)
+    return found[0][2] if found else parse_date(value)
+
+
+def signature(lines: list[str], start: int, end: int) -> tuple[list[str], date | None]:
+    """Issuers and date of the first signature block in lines [start, end) (0-based): a date alone
+    on its line under lines that hold only body names. A date line without names gives the date."""
+    first_date: date | None = None
+    for j in range(start, end):
+        signed = parse_date(lines[j].strip()) if lines[j].strip() else None
+        if signed is None:
+            continue
+        names = _names_above(lines, j, start)
+        if names:
+            return names, signed
+        first_date = first_date or signed
+    return [], first_date
+
+
+def _names_above(lines: list[str], index: int, floor: int) -> list[str]:
+    picked: list[int] = []
+    j = index - 1
+    while j >= floor and len(picked) < _MAX_SIGNATURE_LINES:
+        text = lines[j].strip()
+        if text:
+            if not is_issuer_line(text):
+                break
+            picked.append(j)
+        j -= 1
+    names: list[str] = []
+    for k in reversed(picked):
+        names += [name for name in split_issuers(lines[k].strip()) if name not in names]
+    return names
+
+
+def _dateline(lines: list[str], start: int, end: int) -> date | None:
+    for j in range(end - 1, start - 1, -1):
+        text = lines[j].strip()
+        if text:
+            found = find_dates(text) if _DATELINE_RE.match(text) else []
+            return found[0][2] if found else None
+    return None
+
+
+def _lead_issuers(lines: list[str], start: int, end: int) -> list[str]:
+    seen = 0
+    for j in range(start, end):
+        text = lines[j].strip()
+        if not text:
+            continue
+        match = _LEAD_ISSUERS_RE.match(text)
+        if match:
+            names = split_issuers(match["orgs"])
+            if names and all(is_issuer_line(name) for name in names):
+                return names
+        seen += 1
+        if seen > 4:
+            break
+    return []
+
+
+def _doc_number(span: DocumentSpan) -> tuple[str | None, str | None]:
+    field = _field(span, "发文字号")
+    raw = (field or None) if field is not None else span.doc_number
+    if not raw:
+        return None, None
+    written = strip_spaces(raw)
+    try:
+        return written, canonical_doc_number(written)
+    except ValueError:
+        return written, None
+
+
+def _issuers(span: DocumentSpan, signed: list[str], lead: list[str]) -> tuple[str, ...]:
+    field = _field(span, "发文机关")
+    if field:
+        return tuple(complete_from_signature(field, signed))
+    return tuple(signed or lead)
+
+
+def _own_dates(text: str, title: str, written: date | None, published: date | None) -> tuple[date | None, date | None]:
+    """施行 and 有效期 dates the text states for itself; a draft for comment (征求意见稿) has neither."""
+    if _DRAFT_MARK in title:
+        return None, None
+    effective = effective_date_from(text, written=written, published=published)
+    return effective, expiry_from(text, start=effective or written)
+
+
+def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
+    """The ``ParsedDocument`` for one span of ``lines`` (the compilation's lines, 0-based)."""
+    body, end = span.body_line - 1, span.end_line
+    text = "\n".join(lines[body:end])
+    field_title = _field(span, "标题")
+    title = field_title or clean_heading(span.title)
+    attachments = tuple(document_from_span(lines, child) for child in span.attachments)
+    if span.attachment_label:
+        effective, expiry = _own_dates(text, title, None, None)
+        return ParsedDocument(
+            title=title, text=text, start_line=span.start_line, end_line=span.end_line,
+            effective_date=effective, expiry_date=expiry, articles=parse_structure(text, span.body_line),
+            attachments=attachments, attachment_label=span.attachment_label,
+        )  # fmt: skip
+    signed, signed_date = signature(lines, body, end)
+    lead = [] if signed or _field(span, "发文机关") else _lead_issuers(lines, body, end)
+    written = _field_date(_field(span, "成文日期")) or signed_date or _dateline(lines, body, end)
+    published = _field_date(_field(span, "发布日期"))
+    effective, expiry = _own_dates(text, title, written, published)
+    doc_number, canonical = _doc_number(span)
+    keywords = _field(span, "关键字") or ""
+    return ParsedDocument(
+        title=title,
+        text=text,
+        start_line=span.start_line,
+        end_line=span.end_line,
+        doc_number=doc_number,
+        doc_number_canonical=canonical,
+        issuers=_issuers(span, signed, lead),
+        written_date=written,
+        published_date=published,
+        effective_date=effective,
+        expiry_date=expiry,
+        category=_field(span, "类别") or None,
+        keywords=tuple(k for k in _KEYWORD_SPLIT.split(keywords) if k),
+        articles=parse_structure(text, span.body_line),
+        attachments=attachments,
+    )

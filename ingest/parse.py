@@ -1,0 +1,31 @@
+"""The one entry point the rest of regtrack calls: text in, ``ParsedCompilation`` out."""
+
+from __future__ import annotations
+
+from ingest.metadata import document_from_span
+from ingest.model import ParsedCompilation
+from ingest.normalize import clean_lines, page_artifacts
+from ingest.segment import segment_compilation
+
+PARSER_VERSION = "1"
+
+
+def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedCompilation:
+    """Split ``text`` into documents with their metadata and structure.
+
+    ``encoding`` is what decoding detected, recorded on the result. Raises
+    ``ingest.errors.SegmentError`` when the text holds no recognisable document.
+    """
+    segmentation = segment_compilation(text)
+    lines = clean_lines(text)
+    artifacts = page_artifacts(lines)
+    if artifacts:
+        lines = ["" if i in artifacts else line for i, line in enumerate(lines)]
+    documents = tuple(document_from_span(lines, span) for span in segmentation.spans)
+    return ParsedCompilation(
+        kind=segmentation.kind,
+        title=segmentation.title,
+        documents=documents,
+        encoding=encoding,
+        warnings=segmentation.warnings,
+    )

@@ -1,0 +1,60 @@
+"""Split a compilation into document spans: which lines belong to which document.
+
+Four shapes are recognised: a monthly 汇编 whose documents open with a metadata block
+(``segment_monthly``), a 公报 issue with a bilingual table of contents (``segment_gazette``), a
+run of circulars each headed by a title and a 文号 line (``segment_circulars``), and a single
+document. Spans carry line numbers only (1-based, inclusive); ``ingest.metadata`` and
+``ingest.structure`` read the facts out of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.errors import SegmentError
+from ingest.normalize import clean_lines, page_artifacts
+
+
+@dataclass(frozen=True)
+class DocumentSpan:
+    """Where one document sits in the compilation, and what the segmenter read on the way."""
+
+    start_line: int  # first line: the metadata block's first field, else the title's first line
+    end_line: int  # last non-blank line, inclusive
+    body_line: int  # first line after the metadata block (= start_line when there is none)
+    title: str  # the heading as printed (title lines joined), "" when none was found
+    title_line: int | None = None
+    doc_number: str | None = None  # the 文号 line under the title, as written
+    metadata: tuple[tuple[str, str], ...] = ()  # ("发文机关", value) … as written, in file order
+    attachments: tuple[DocumentSpan, ...] = ()
+    attachment_label: str | None = None  # "附件1", or "附件" when unnumbered
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The result of segmenting a whole text: its kind, its own title, the spans, and warnings."""
+
+    kind: str  # "monthly" | "gazette" | "circulars" | "single"
+    title: str | None
+    spans: tuple[DocumentSpan, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def segment(text: str) -> list[DocumentSpan]:
+    """The documents in ``text``, in file order. Raises SegmentError when there is none."""
+    return list(segment_compilation(text).spans)
+
+
+def segment_compilation(text: str) -> Segmentation:
+    """Detect the compilation kind and split it; raises SegmentError when no document is found."""
+    from ingest import segment_circulars, segment_gazette, segment_monthly
+
+    lines = clean_lines(text)
+    artifacts = page_artifacts(lines)
+    if artifacts:
+        lines = ["" if i in artifacts else line for i, line in enumerate(lines)]
+    for splitter in (segment_monthly.split, segment_gazette.split, segment_circulars.split):
+        found = splitter(lines)
+        if found is not None:
+            return found
+    raise SegmentError("no document found: the text has no title, 文号 line or metadata block to split on")

@@ -1,0 +1,194 @@
+"""Runs of circulars (000, 004) and single documents (003): each document opens with a title
+and a 文号 line; a 附件 label after the body opens an attachment that is a document of its own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.dates import parse_date
+from ingest.docnumber import DOC_NUMBER_RE
+from ingest.segment import DocumentSpan, Segmentation
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_TITLE_END = "。；：:;，,！？!?、"
+_MAX_TITLE_LINES = 3
+_MAX_GAP = 2  # blank lines allowed between two title lines, or between the title and its 文号
+# 000 line 1218 "附件1", 000 line 1360 " 附件2", 004 line 2225 " 附件": a label alone on its line. The list
+# "附件：1.职业卫生…" (004 line 80) names attachments and is not one.
+ATTACHMENT_LABEL_RE = re.compile(r"^\s*附\s*件\s*(?P<number>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*$")
+_METADATA_LABEL_RE = re.compile(r"^\s*(?:发\s*文\s*机\s*关|成\s*文\s*日\s*期|标\s*题|发\s*文\s*字\s*号)\s*[:：]")
+# A title that ends like this is complete; otherwise its next line continues it.
+_TITLE_ENDINGS = "单求标系法定案则知见准南录表范序划要书告函复示报）)"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A document's opening: its title lines and the 文号 line under them (0-based indexes)."""
+
+    title_lines: tuple[int, ...]
+    number_line: int | None
+    doc_number: str | None
+
+    @property
+    def start(self) -> int:
+        return self.title_lines[0] if self.title_lines else (self.number_line or 0)
+
+
+def is_title_line(text: str) -> bool:
+    """Could this stripped line be (part of) a document title?"""
+    return bool(
+        text
+        and len(text) <= 80
+        and _CJK.search(text)
+        and text[-1] not in _NOT_TITLE_END
+        and "。" not in text  # 000 line 3388: a body sentence ending in "（各有关部门按职责分工负责）"
+        and "\t" not in text
+        and not text[0].isdigit()
+        and not text.startswith(("附件", "-", "（信息公开", "下载附件"))
+        and parse_date(text) is None
+        and not DOC_NUMBER_RE.fullmatch(text)
+        and not _METADATA_LABEL_RE.match(text)
+    )
+
+
+def number_line(text: str) -> str | None:
+    """The 文号 when the stripped line is only a 文号 (001 line 111 "医保办函〔2024〕14号")."""
+    match = DOC_NUMBER_RE.fullmatch(text)
+    return match.group() if match else None
+
+
+def title_above(lines: list[str], index: int, floor: int) -> tuple[int, ...]:
+    """Indexes of the title lines directly above ``index`` (not below ``floor``), in file order."""
+    found: list[int] = []
+    gap = 0
+    j = index - 1
+    while j >= floor and len(found) < _MAX_TITLE_LINES:
+        text = lines[j].strip()
+        if not text:
+            gap += 1
+            if gap > _MAX_GAP:
+                break
+        elif is_title_line(text):
+            found.append(j)
+            gap = 0
+        else:
+            break
+        j -= 1
+    return tuple(reversed(found))
+
+
+def find_headers(lines: list[str], start: int, end: int) -> list[Header]:
+    """Every title + 文号 opening between ``start`` and ``end`` (0-based, end exclusive)."""
+    headers: list[Header] = []
+    floor = start
+    for i in range(start, end):
+        raw = number_line(lines[i].strip())
+        if raw is None:
+            continue
+        titles = title_above(lines, i, floor)
+        if titles:
+            headers.append(Header(titles, i, raw))
+            floor = i + 1
+    return headers
+
+
+def attachment_title(lines: list[str], label: int, end: int) -> tuple[str, int | None]:
+    """The title under a 附件 label: its first line, joined with the next when clearly unfinished."""
+    picked: list[int] = []
+    for j in range(label + 1, end):
+        text = lines[j].strip()
+        if not text:
+            continue
+        if not is_title_line(text) or (picked and (text[0] in "（(" or len(text) > 40)):
+            break
+        picked.append(j)
+        if text[-1] in _TITLE_ENDINGS or len(picked) == 2:
+            break
+    if not picked:
+        return "", None
+    return "".join(lines[j].strip() for j in picked), picked[0]
+
+
+def label_text(match: re.Match[str]) -> str:
+    number = match["number"]
+    return f"附件{number.translate(str.maketrans('０１２３４５６７８９', '0123456789'))}" if number else "附件"
+
+
+def last_text_line(lines: list[str], start: int, end: int) -> int:
+    """The last non-blank line index in [start, end), or start when all are blank."""
+    for j in range(end - 1, start - 1, -1):
+        if lines[j].strip():
+            return j
+    return start
+
+
+def split_attachments(
+    lines: list[str], body: int, end: int
+) -> tuple[int, tuple[DocumentSpan, ...]]:
+    """Find 附件 labels after ``body`` (0-based, ``end`` exclusive): the parent's end and the attachments."""
+    labels = [(j, m) for j in range(body, end) if (m := ATTACHMENT_LABEL_RE.match(lines[j]))]
+    labels = [(j, m) for j, m in labels if attachment_title(lines, j, end)[1] is not None]
+    if not labels:
+        return end, ()
+    spans = []
+    for k, (j, match) in enumerate(labels):
+        stop = labels[k + 1][0] if k + 1 < len(labels) else end
+        title, title_index = attachment_title(lines, j, stop)
+        spans.append(
+            DocumentSpan(
+                start_line=j + 1,
+                end_line=last_text_line(lines, j, stop) + 1,
+                body_line=j + 1,
+                title=title,
+                title_line=None if title_index is None else title_index + 1,
+                attachment_label=label_text(match),
+            )
+        )
+    return labels[0][0], tuple(spans)
+
+
+def span_from(lines: list[str], header: Header, end: int) -> DocumentSpan:
+    """A document from its header to ``end`` (exclusive), attachments split off."""
+    start = header.start
+    body = (header.number_line if header.number_line is not None else header.title_lines[-1]) + 1
+    parent_end, attachments = split_attachments(lines, body, end)
+    title = "".join(lines[j].strip() for j in header.title_lines)
+    return DocumentSpan(
+        start_line=start + 1,
+        end_line=last_text_line(lines, start, parent_end) + 1,
+        body_line=start + 1,
+        title=title,
+        title_line=header.title_lines[0] + 1 if header.title_lines else None,
+        doc_number=header.doc_number,
+        attachments=attachments,
+    )
+
+
+def spans_from_headers(lines: list[str], headers: list[Header], end: int) -> list[DocumentSpan]:
+    return [
+        span_from(lines, header, headers[k + 1].start if k + 1 < len(headers) else end)
+        for k, header in enumerate(headers)
+    ]
+
+
+def single_document(lines: list[str]) -> DocumentSpan | None:
+    """The whole text as one document headed by its first line, when it reads like one."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not is_title_line(lines[first].strip()):
+        return None
+    if sum(len(_CJK.findall(line)) for line in lines) < 20:
+        return None
+    header = Header((first,), None, None)
+    return span_from(lines, header, len(lines))
+
+
+def split(lines: list[str]) -> Segmentation | None:
+    """Circulars when two or more title + 文号 openings are found, else one document, else None."""
+    headers = find_headers(lines, 0, len(lines))
+    if len(headers) >= 2:
+        return Segmentation("circulars", None, tuple(spans_from_headers(lines, headers, len(lines))))
+    if len(headers) == 1:
+        return Segmentation("single", None, tuple(spans_from_headers(lines, headers, len(lines))))
+    span = single_document(lines)
+    return Segmentation("single", None, (span,)) if span else None

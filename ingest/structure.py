@@ -1,0 +1,225 @@
+"""Units inside a document: 章 › 节 › 条 (款 and 项 stay in the 条's text), or, for notices
+without 条, 一、 items › （一） subitems, else paragraphs. Every unit gets a stable label path."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.dates import parse_date
+from ingest.model import Article
+from ingest.normalize import join_pdf_lines, line_width, page_artifacts
+from ingest.numerals import cn_to_int
+
+_N = "一二三四五六七八九十百千零〇两0-9０-９"
+# Only markers at the start of a line count: "依照第五条" in running text is a reference. 001 line 4118
+# writes 第二十二條 with the traditional 條; 001 line 1778 prefixes items with a list dash "- (八)".
+_LEAD = r"^\s*(?:[-•·]\s*)?"
+_CHAPTER_RE = re.compile(rf"{_LEAD}第\s*(?P<n>[{_N}]+)\s*章(?P<rest>[^。；，,：:]{{0,30}})$")
+_SECTION_RE = re.compile(rf"{_LEAD}第\s*(?P<n>[{_N}]+)\s*节(?P<rest>[^。；，,：:]{{0,30}})$")
+_ARTICLE_RE = re.compile(rf"{_LEAD}第\s*(?P<n>[{_N}]+)\s*[条條](?![款项])")
+_ITEM_RE = re.compile(rf"{_LEAD}(?P<n>[一二三四五六七八九十]{{1,3}})\s*[、．]")
+_SUBITEM_RE = re.compile(rf"{_LEAD}[（(]\s*(?P<n>[一二三四五六七八九十]{{1,3}})\s*[）)]")
+# Lines that close a document's body and belong to no unit: 001 "（信息公开形式：主动公开）",
+# "下载附件请登录…", the 附件 list, a signature date.
+_TRAILER_RE = re.compile(r"^\s*(?:[-•·]\s*)?(?:（信息公开|\(信息公开|下载附件|附\s*件\s*[0-9０-９]*\s*[:：]?)")
+_MAX_ARTICLE_JUMP = 5
+
+
+@dataclass
+class _Marker:
+    index: int  # 0-based line in the document text
+    kind: str  # chapter | section | article | item | subitem
+    number: int
+    heading: str  # the marker as written, e.g. "第三十二条"
+    title: str = ""  # chapter/section heading text, e.g. "第一章 总则"
+
+
+def _number(text: str) -> int | None:
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return None
+
+
+def _match_marker(index: int, line: str) -> _Marker | None:
+    for kind, pattern in (("chapter", _CHAPTER_RE), ("section", _SECTION_RE), ("article", _ARTICLE_RE)):
+        m = pattern.match(line)
+        if m and (n := _number(m["n"])) is not None:
+            heading = f"第{m['n']}{m.group()[-1]}" if kind == "article" else ""
+            return _Marker(index, kind, n, heading, line.strip().lstrip("-•· ").strip())
+    for kind, pattern in (("item", _ITEM_RE), ("subitem", _SUBITEM_RE)):
+        m = pattern.match(line)
+        if m and (n := _number(m["n"])) is not None:
+            return _Marker(index, kind, n, m.group().strip().lstrip("-•· ").strip())
+    return None
+
+
+def _article_markers(candidates: list[_Marker]) -> list[_Marker]:
+    """Keep 章/节/条 markers that continue the numbering: a 条 number must follow the last one."""
+    kept: list[_Marker] = []
+    last = {"chapter": 0, "section": 0, "article": 0}
+    for marker in candidates:
+        if marker.kind not in last:
+            continue
+        previous = last[marker.kind]
+        if marker.kind == "article":
+            ok = previous < marker.number <= previous + _MAX_ARTICLE_JUMP or marker.number == 1
+        else:
+            ok = marker.number == previous + 1 or marker.number == 1
+        if ok:
+            kept.append(marker)
+            last[marker.kind] = marker.number
+            if marker.kind == "chapter":
+                last["section"] = 0
+    return kept
+
+
+def _item_markers(candidates: list[_Marker]) -> list[_Marker]:
+    """Keep 一、 items that count up by one (a restart at 一 opens a new part) and their （一） subitems."""
+    kept: list[_Marker] = []
+    last_item = last_sub = 0
+    for marker in candidates:
+        if marker.kind == "item" and marker.number in (last_item + 1, 1):
+            kept.append(marker)
+            last_item = marker.number
+        elif marker.kind == "subitem" and marker.number in (last_sub + 1, 1):
+            kept.append(marker)
+            last_sub = marker.number
+    return kept
+
+
+def _end_of_body(lines: list[str], start: int) -> int:
+    """Where the last unit stops: before a trailer line (信息公开, 附件 list, a signature date)."""
+    for j in range(start + 1, len(lines)):
+        text = lines[j].strip()
+        if text and (_TRAILER_RE.match(text) or parse_date(text) is not None):
+            return j
+    return len(lines)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The document's lines with what every unit needs: artefact lines to skip, the full line width."""
+
+    lines: list[str]
+    first_line: int
+    skip: frozenset[int]
+    width: int
+
+    def unit_text(self, start: int, stop: int) -> str:
+        return join_pdf_lines([self.lines[j] for j in range(start, stop) if j not in self.skip], width=self.width)
+
+
+class _Labeller:
+    """Builds label paths, opening a new part ("pt2/") when numbering restarts at one."""
+
+    def __init__(self) -> None:
+        self.part = 1
+        self.seen: set[str] = set()
+
+    def label(self, path: str) -> str:
+        full = path if self.part == 1 else f"pt{self.part}/{path}"
+        if full in self.seen:
+            self.part += 1
+            full = f"pt{self.part}/{path}"
+        self.seen.add(full)
+        return full
+
+
+def _articles(doc: _Text, markers: list[_Marker]) -> list[Article]:
+    units: list[Article] = []
+    chapter: _Marker | None = None
+    section: _Marker | None = None
+    labeller = _Labeller()
+    for k, marker in enumerate(markers):
+        if marker.kind == "chapter":
+            chapter, section = marker, None
+            continue
+        if marker.kind == "section":
+            section = marker
+            continue
+        stop = markers[k + 1].index if k + 1 < len(markers) else _end_of_body(doc.lines, marker.index)
+        parts = [f"ch{chapter.number}"] if chapter else []
+        parts += [f"s{section.number}"] if section else []
+        path = tuple(m.title for m in (chapter, section) if m)
+        units.append(
+            Article(
+                label=labeller.label("/".join([*parts, f"a{marker.number}"])),
+                kind="article",
+                number=marker.number,
+                heading=marker.heading,
+                path=path,
+                text=doc.unit_text(marker.index, stop),
+                line=doc.first_line + marker.index,
+            )
+        )
+    return units
+
+
+def _items(doc: _Text, markers: list[_Marker]) -> list[Article]:
+    units: list[Article] = []
+    item: _Marker | None = None
+    labeller = _Labeller()
+    for k, marker in enumerate(markers):
+        stop = markers[k + 1].index if k + 1 < len(markers) else _end_of_body(doc.lines, marker.index)
+        if marker.kind == "item":
+            item = marker
+            path, label = (), f"i{marker.number}"
+        else:
+            path = (doc.lines[item.index].strip(),) if item else ()
+            label = f"i{item.number}/si{marker.number}" if item else f"si{marker.number}"
+        units.append(
+            Article(
+                label=labeller.label(label),
+                kind=marker.kind,
+                number=marker.number,
+                heading=marker.heading,
+                path=path,
+                text=doc.unit_text(marker.index, stop),
+                line=doc.first_line + marker.index,
+            )
+        )
+    return units
+
+
+def _paragraphs(doc: _Text) -> list[Article]:
+    """Paragraphs of an unstructured text, a PDF-broken sentence joined into its paragraph."""
+    units: list[Article] = []
+    start: int | None = None
+    last = -1
+    for j, line in enumerate(doc.lines):
+        text = line.strip()
+        if not text or j in doc.skip:
+            continue
+        if start is None:
+            start = j
+        last = j
+        if text[-1] in "。；！？：":
+            units.append(_paragraph(doc, len(units) + 1, start, j + 1))
+            start = None
+    if start is not None:
+        units.append(_paragraph(doc, len(units) + 1, start, last + 1))
+    return units
+
+
+def _paragraph(doc: _Text, number: int, start: int, stop: int) -> Article:
+    return Article(f"p{number}", "paragraph", None, "", (), doc.unit_text(start, stop), doc.first_line + start)
+
+
+def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:
+    """The units of a document whose first line is line ``first_line`` (1-based) of the compilation.
+
+    条 documents give ``ch2/a15`` (``a15`` without chapters, ``ch1/s2/a7`` with sections); notices
+    give ``i1`` and ``i1/si2``; anything else gives paragraphs ``p1``, ``p2``…
+    """
+    lines = text.split("\n")
+    doc = _Text(lines, first_line, frozenset(page_artifacts(lines)), line_width(lines))
+    candidates = [m for j, line in enumerate(lines) if j not in doc.skip and (m := _match_marker(j, line))]
+    articles = _article_markers(candidates)
+    if any(m.kind == "article" for m in articles):
+        return tuple(_articles(doc, articles))
+    items = _item_markers(candidates)
+    if items:
+        return tuple(_items(doc, items))
+    return tuple(_paragraphs(doc))
