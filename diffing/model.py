@@ -7,6 +7,10 @@ from dataclasses import dataclass
 # Kinds of change, in the order summaries list them.
 CHANGE_KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
+# How a 新旧对照表 names each kind of change and of restructuring.
+CHANGE_NAMES = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动", "unchanged": "未改"}
+RESTRUCTURE_NAMES = {"split": "拆分", "merged": "合并"}
+
 DELETE, EQUAL, INSERT = -1, 0, 1
 
 Op = tuple[int, str]  # (DELETE | EQUAL | INSERT, text)
