@@ -1,0 +1,68 @@
+"""The deployments `regtrack run` serves, with their schedules (Asia/Shanghai wall-clock time).
+
+prefect.yaml declares the same deployments for Prefect workers (see docs/SCALING.md); keep the
+two in step. Run this module to serve them from one process: `python -m flows.deployments`.
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.digests import send_digests
+from flows.maintenance import reingest
+from flows.poll import poll_and_ingest
+
+TIMEZONE = "Asia/Shanghai"
+# Monthly compilations appear in the first days of a month: poll fully on the 5th at 09:00.
+MONTHLY_POLL = "0 9 5 * *"
+DAILY_LIGHT_POLL = "30 8 * * *"
+DIGESTS = {"daily": "0 8 * * *", "weekly": "0 8 * * 1", "monthly": "0 8 1 * *"}
+FIRST_INGEST = "poll-and-ingest/monthly"
+MANUAL_REINGEST = "reingest/manual"
+
+
+def deployments() -> list[RunnerDeployment]:
+    tags = ["regtrack"]
+    found = [
+        poll_and_ingest.to_deployment(
+            "monthly",
+            schedules=[Cron(MONTHLY_POLL, timezone=TIMEZONE)],
+            parameters={"kinds": None, "digest_frequency": "immediate"},
+            description="Poll every source, ingest new compilations, relink, diff, send immediate digests.",
+            tags=tags,
+        ),
+        poll_and_ingest.to_deployment(
+            "daily-light",
+            schedules=[Cron(DAILY_LIGHT_POLL, timezone=TIMEZONE)],
+            parameters={"kinds": ["feed", "page"], "digest_frequency": "immediate"},
+            description="Conditional GET of feeds and listing pages only; cheap when nothing changed.",
+            tags=tags,
+        ),
+        reingest.to_deployment(
+            "manual",
+            description="Re-parse stored compilations with the current code: compilation_ids or all_compilations.",
+            tags=tags,
+        ),
+    ]
+    found += [
+        send_digests.to_deployment(
+            frequency,
+            schedules=[Cron(cron, timezone=TIMEZONE)],
+            parameters={"frequency": frequency},
+            description=f"Send the {frequency} digests that are due.",
+            tags=tags,
+        )
+        for frequency, cron in DIGESTS.items()
+    ]
+    return found
+
+
+def main() -> None:
+    # Two flow runs at once at most: the machine's cores, and SQLite takes one writer at a time.
+    serve(*deployments(), limit=2)
+
+
+if __name__ == "__main__":
+    main()

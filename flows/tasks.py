@@ -1,0 +1,104 @@
+"""Prefect tasks: each is one call of an application service (regtrack.polling, regtrack.pipeline …).
+
+Retries only where I/O can fail (reading a source, downloading a compilation, sending mail).
+Ingesting is cached by the content hash of the bytes (and parser version and database), so a
+retried flow run does not parse the same compilation twice. Modules that other stages provide
+(linking, diffing, digests) are imported inside their task: a missing one fails only that task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+from sqlalchemy import select
+
+from flows.runtime import runtime
+from regtrack import pipeline, polling
+from storage.db import transaction
+from storage.models import Compilation, Source
+
+
+@task(name="list-sources", cache_policy=NO_CACHE)
+def enabled_sources(kinds: list[str] | None = None) -> list[tuple[int, str]]:
+    engine, _ = runtime()
+    with transaction(engine) as session:
+        rows = session.execute(select(Source.id, Source.url, Source.kind).where(Source.enabled.is_(True)))
+        return [(sid, url) for sid, url, kind in rows if not kinds or kind in kinds]
+
+
+@task(name="discover-new-compilations", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def discover_source(source_id: int) -> polling.Discovery:
+    engine, settings = runtime()
+    return polling.discover(engine, settings, source_id)
+
+
+@task(name="fetch-compilation", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def fetch_compilation(url: str, local: bool) -> bytes:
+    _, settings = runtime()
+    return polling.fetch_item(settings, url, local=local)
+
+
+def content_cache_key(_context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """Same bytes, same parser, same database: the ingest is already done."""
+    _, settings = runtime()
+    content = hashlib.sha256(parameters["data"]).hexdigest()
+    database = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    return f"ingest-{content}-p{pipeline.PARSER_VERSION}-{database}"
+
+
+@task(
+    name="ingest-compilation",
+    cache_key_fn=content_cache_key,
+    cache_expiration=dt.timedelta(days=1),
+)
+def ingest_compilation(source_id: int | None, url: str, data: bytes) -> polling.ItemReport:
+    engine, settings = runtime()
+    return polling.ingest_fetched(engine, settings, source_id, url, data)
+
+
+@task(name="record-poll", cache_policy=NO_CACHE)
+def record_poll(discovery: polling.Discovery, items: list[polling.ItemReport]) -> polling.PollReport:
+    engine, _ = runtime()
+    return polling.finish_poll(engine, discovery, items)
+
+
+@task(name="compilation-ids", cache_policy=NO_CACHE)
+def all_compilation_ids() -> list[int]:
+    engine, _ = runtime()
+    with transaction(engine) as session:
+        return list(session.scalars(select(Compilation.id).order_by(Compilation.id)))
+
+
+@task(name="reparse-compilation", cache_policy=NO_CACHE)
+def reparse_compilation(compilation_id: int) -> dict[str, object]:
+    engine, settings = runtime()
+    return pipeline.reingest(engine, settings, [compilation_id])[0].as_json()
+
+
+@task(name="relink", cache_policy=NO_CACHE)
+def relink() -> object:
+    from regtrack.pipeline import relink_all  # the lead's linking entry point
+
+    engine, settings = runtime()
+    return relink_all(engine, settings)
+
+
+@task(name="compute-diffs", cache_policy=NO_CACHE)
+def compute_diffs() -> object:
+    from regtrack.pipeline import compute_diffs as compute
+
+    engine, settings = runtime()
+    return compute(engine, settings)
+
+
+@task(name="send-due-digests", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+def send_due_digests(frequency: str) -> object:
+    from regtrack.digests import send_due  # the notifications stage's entry point
+
+    engine, settings = runtime()
+    return send_due(engine, settings, frequency)
