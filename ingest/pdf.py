@@ -11,11 +11,20 @@ import re
 import zlib
 
 import pdfplumber
+from pdfminer.ascii85 import ascii85decode
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE,
+    LITERALS_FLATE_DECODE,
+    PDFException,
+    PDFStream,
+    resolve1,
+)
+from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.errors import DecodeError
+from ingest.limits import human_size
 
 MAX_PAGES = 3000  # the largest sample compilation is about 150 pages
 MAX_CHARS = 20_000_000  # extracted characters over the whole file
@@ -25,18 +34,36 @@ _MIN_TEXT_CHARS = 1  # visible characters below which the file has no text layer
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
 # What pdfminer raises on malformed input besides its own exception types; pdfplumber wraps
-# most errors in PdfminerException but not those of pages it has not laid out yet.
-_BROKEN_PDF = (PdfminerException, MalformedPDFException, ValueError, KeyError, TypeError, zlib.error)
+# most errors in PdfminerException but not those raised while it walks the page tree
+# (a damaged catalog gives None where a dict is expected: AttributeError, TypeError).
+_BROKEN_PDF = (
+    PdfminerException,
+    MalformedPDFException,
+    PSException,
+    PDFException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    zlib.error,
+)
 
 
-def pdf_to_text(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS) -> str:
+def pdf_to_text(
+    data: bytes,
+    *,
+    max_pages: int = MAX_PAGES,
+    max_chars: int = MAX_CHARS,
+    max_page_stream_bytes: int = MAX_PAGE_STREAM_BYTES,
+) -> str:
     """Extract the text layer; raise DecodeError for a file that has none or cannot be read."""
     if b"%%EOF" not in data[-2048:]:
         raise DecodeError("PDF is truncated (no %%EOF at the end): download it again")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             _check_page_count(pdf, max_pages)
-            pages = _extract_pages(pdf, max_chars)
+            pages = _extract_pages(pdf, max_chars, max_page_stream_bytes)
     except _BROKEN_PDF as error:
         raise _broken(error) from error
     text = "\n".join(pages)
@@ -44,16 +71,17 @@ def pdf_to_text(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX
 
 
 def _check_page_count(pdf: pdfplumber.PDF, max_pages: int) -> None:
-    declared = resolve1(resolve1(pdf.doc.catalog.get("Pages"), {}).get("Count", 0))
+    tree = resolve1(pdf.doc.catalog.get("Pages"))
+    declared = resolve1(tree.get("Count", 0)) if isinstance(tree, dict) else 0
     if isinstance(declared, int) and declared > max_pages:
         raise DecodeError(f"PDF has {declared} pages, over the cap of {max_pages}")
 
 
-def _extract_pages(pdf: pdfplumber.PDF, max_chars: int) -> list[str]:
+def _extract_pages(pdf: pdfplumber.PDF, max_chars: int, max_stream: int) -> list[str]:
     pages: list[str] = []
     total = 0
     for number, page in enumerate(pdf.pages, start=1):
-        _check_content_size(page, number)
+        _check_content_size(page, number, max_stream)
         text = page.extract_text() or ""
         page.close()  # drops the page's cached layout: memory stays flat on long files
         total += len(text)
@@ -63,24 +91,29 @@ def _extract_pages(pdf: pdfplumber.PDF, max_chars: int) -> list[str]:
     return pages
 
 
-def _check_content_size(page: pdfplumber.page.Page, number: int) -> None:
+def _check_content_size(page: pdfplumber.page.Page, number: int, max_stream: int) -> None:
     """Inflate each Flate content stream with a bound before pdfminer inflates it unbounded."""
     for ref in page.page_obj.contents:
         stream = resolve1(ref)
         if not isinstance(stream, PDFStream) or stream.rawdata is None or stream.decipher:
             continue
-        filters = stream.get_filters()
-        if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        raw = stream.rawdata
+        for name, _params in stream.get_filters():
+            if name in LITERALS_ASCII85_DECODE:  # text armour, shrinks: reportlab writes it before Flate
+                raw = ascii85decode(raw)
+            elif name in LITERALS_FLATE_DECODE:
+                break
+            else:
+                raw = b""
+                break
+        else:
             continue
-        inflater = zlib.decompressobj()
         try:
-            inflated = inflater.decompress(stream.rawdata, MAX_PAGE_STREAM_BYTES + 1)
+            inflated = zlib.decompressobj().decompress(raw, max_stream + 1)
         except zlib.error:
             continue  # pdfminer has its own recovery for damaged streams
-        if len(inflated) > MAX_PAGE_STREAM_BYTES:
-            raise DecodeError(
-                f"PDF page {number} inflates to over {MAX_PAGE_STREAM_BYTES // 2**20} MB: a PDF bomb?"
-            )
+        if len(inflated) > max_stream:
+            raise DecodeError(f"PDF page {number} inflates to over {human_size(max_stream)}: a PDF bomb?")
 
 
 def _broken(error: Exception) -> DecodeError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -199,4 +200,26 @@ def build_zip(path: Path, members: dict[str, bytes]) -> Path:
         for name, content in members.items():
             archive.writestr(name, content)
     path.write_bytes(buffer.getvalue())
+    return path
+
+
+def build_raw_pdf(path: Path, content: bytes, *, declared_pages: int = 1) -> Path:
+    """A one-page PDF written by hand: its content stream Flate-compressed, /Count as given."""
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % declared_pages,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
     return path
