@@ -85,6 +85,17 @@ def _is_own_subject(subject: str, own_names: tuple[str, ...]) -> bool:
     return bool(_OWN_SUBJECT_RE.search(subject)) or any(subject.endswith(name) for name in own_names)
 
 
+# 001 line 3338 "《中药饮片标签管理规定》已于2023年7月12日发布，2024年8月1日起施行" dates another
+# instrument; "现将《…办法》印发给你们，自…起施行" dates the one this text issues.
+_ISSUING_WORDS = ("印发", "现将", "制定", "发布《", "公布《")
+
+
+def _names_another_document(subject: str) -> bool:
+    if "原" in subject[-3:]:
+        return True
+    return "《" in subject and not any(word in subject for word in _ISSUING_WORDS)
+
+
 def effective_date_from(text: str, *, written: date | None, published: date | None) -> date | None:
     """The 施行 date the text states for the document itself, or None.
 
@@ -98,7 +109,7 @@ def effective_date_from(text: str, *, written: date | None, published: date | No
     for m in _EFFECTIVE_RE.finditer(flat):
         subject = _sentence_before(flat, m.start())
         own = _is_own_subject(subject, own_names)
-        if not own and (subject.endswith("》") or "原" in subject[-3:]):
+        if not own and _names_another_document(subject):
             continue
         value = _effective_value(m, written, published)
         if value is None:

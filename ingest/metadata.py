@@ -18,7 +18,9 @@ _INNER_SPACE = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
 # 003 line 442 "（新华社北京2023年3月23日电）": a dateline closing a news release.
 _DATELINE_RE = re.compile(r"^[（(][^（()）]{0,30}[）)]$")
 # 003 line 3 "近日，中共中央办公厅、国务院办公厅印发了《…》": the issuers named in the lead sentence.
-_LEAD_ISSUERS_RE = re.compile(r"^(?:近日|日前)?[，,]?(?P<orgs>[^，,。《》]{2,80}?)(?:联合)?(?:印发|发布)了?《")
+_LEAD_ISSUERS_RE = re.compile(
+    r"^(?:近日|日前)?[，,]?(?P<orgs>[^，,。《》]{2,80}?)(?:联合)?(?:印发|发布)了?《"
+)
 _KEYWORD_SPLIT = re.compile(r"[\s、，,；;]+")
 _DRAFT_MARK = "征求意见"
 
@@ -124,7 +126,9 @@ def _issuers(span: DocumentSpan, signed: list[str], lead: list[str]) -> tuple[st
     return tuple(signed or lead)
 
 
-def _own_dates(text: str, title: str, written: date | None, published: date | None) -> tuple[date | None, date | None]:
+def _own_dates(
+    text: str, title: str, written: date | None, published: date | None
+) -> tuple[date | None, date | None]:
     """施行 and 有效期 dates the text states for itself; a draft for comment (征求意见稿) has neither."""
     if _DRAFT_MARK in title:
         return None, None

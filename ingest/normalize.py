@@ -44,7 +44,8 @@ def comparison_key(text: str) -> str:
     """A key under which texts that differ only in width, brackets, dashes, quotes, whitespace,
     line breaks or traditional/simplified characters compare equal."""
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    folded = _WHITESPACE.sub("", folded)
+    # NFKC again: removing a space can bring a base letter next to its combining mark ("H ̈").
+    folded = unicodedata.normalize("NFKC", _WHITESPACE.sub("", folded)).translate(_FOLD)
     return _t2s().convert(folded)
 
 
@@ -77,7 +78,9 @@ def join_pdf_lines(lines: list[str], *, width: int | None = None) -> str:
         line = raw.strip()
         if not line:
             continue
-        if current and (current[-1] in _SENTENCE_FINAL or UNIT_START_RE.match(line) or _is_heading(current, width)):
+        if current and (
+            current[-1] in _SENTENCE_FINAL or UNIT_START_RE.match(line) or _is_heading(current, width)
+        ):
             paragraphs.append(current)
             current = ""
         current = _glue(current, line)
@@ -119,25 +122,33 @@ _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:[-—–―·•]\s*[0-9]{1,4}\s*[-—–―·•]|第\s*[0-9]{1,4}\s*页(?:\s*共\s*[0-9]{1,4}\s*页)?"
     r"|[0-9]{1,4}\s*/\s*[0-9]{1,4})\s*$"
 )
-# A running header names the publication and its period: "国家卫生健康委员会公报 2023·12" (000 line 2032).
-_HEADER_PERIOD_RE = re.compile(r"(?:19|20)[0-9]{2}\s*(?:[·.．年]\s*[0-9]{1,2}|年?第\s*[0-9]+\s*期)")
+# A running header names the publication and its period: "国家卫生健康委员会公报 2023·12" (000 line 2032),
+# "…汇编 2024年第3期"; a date such as a signature's "2023年5月8日" is not a period.
+_HEADER_PERIOD_RE = re.compile(
+    r"(?:19|20)[0-9]{2}\s*(?:[·.．]\s*[0-9]{1,2}(?![0-9.．·])|年?\s*第\s*[0-9]+\s*[期卷])"
+)
+_DATE_LIKE_RE = re.compile(r"[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 _HEADER_WINDOW = 3
+_HEADER_SHARE = 0.25  # a running header stands beside a good share of all page numbers
 
 
 def page_artifacts(lines: list[str]) -> set[int]:
-    """Indexes (0-based, into ``lines``) of page numbers and of running headers/footers beside them."""
-    numbers = {i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line)}
-    counts: dict[str, int] = {}
-    for line in lines:
-        key = line.strip()
-        if key:
-            counts[key] = counts.get(key, 0) + 1
-    found = set(numbers)
+    """Indexes (0-based, into ``lines``) of page numbers and of running headers/footers beside them.
+
+    A header is a short line next to a page number that either names a period (公报 2023·12) or
+    sits next to a good share of all page numbers; a line that merely repeats (a signature,
+    "四、工作要求") is not one.
+    """
+    numbers = [i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line)]
+    near: dict[str, list[int]] = {}
     for i in numbers:
         for j in _neighbours(lines, i):
-            text = lines[j].strip()
-            if _looks_like_header(text, counts[text]):
-                found.add(j)
+            near.setdefault(lines[j].strip(), []).append(j)
+    found = set(numbers)
+    needed = max(2, int(len(numbers) * _HEADER_SHARE))
+    for text, indexes in near.items():
+        if _looks_like_header(text, len(set(indexes)), needed):
+            found.update(indexes)
     return found
 
 
@@ -154,7 +165,9 @@ def _neighbours(lines: list[str], index: int) -> list[int]:
     return near
 
 
-def _looks_like_header(text: str, count: int) -> bool:
+def _looks_like_header(text: str, times_near_page_numbers: int, needed: int) -> bool:
     if len(text) > 40 or any(ch in text for ch in "。，；：,;") or _PAGE_NUMBER_RE.match(text):
         return False
-    return count >= 2 or bool(_HEADER_PERIOD_RE.search(text))
+    if _DATE_LIKE_RE.search(text) or UNIT_START_RE.match(text):
+        return False
+    return times_near_page_numbers >= needed or bool(_HEADER_PERIOD_RE.search(text))

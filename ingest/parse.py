@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ingest.metadata import document_from_span
 from ingest.model import ParsedCompilation
-from ingest.normalize import clean_lines, page_artifacts
-from ingest.segment import segment_compilation
+from ingest.segment import PAGE_BREAK, segment_compilation
 
 PARSER_VERSION = "1"
 
@@ -17,10 +16,7 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedCompilation:
     ``ingest.errors.SegmentError`` when the text holds no recognisable document.
     """
     segmentation = segment_compilation(text)
-    lines = clean_lines(text)
-    artifacts = page_artifacts(lines)
-    if artifacts:
-        lines = ["" if i in artifacts else line for i, line in enumerate(lines)]
+    lines = [line.replace(PAGE_BREAK, "") for line in segmentation.lines]
     documents = tuple(document_from_span(lines, span) for span in segmentation.spans)
     return ParsedCompilation(
         kind=segmentation.kind,

@@ -9,7 +9,7 @@ document. Spans carry line numbers only (1-based, inclusive); ``ingest.metadata`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.errors import SegmentError
 from ingest.normalize import clean_lines, page_artifacts
@@ -38,6 +38,26 @@ class Segmentation:
     title: str | None
     spans: tuple[DocumentSpan, ...]
     warnings: tuple[str, ...] = field(default=())
+    lines: tuple[str, ...] = field(default=(), repr=False)  # the working lines the spans index
+
+
+# Page numbers, running headers and the blank lines around them read as one invisible line: a
+# title or signature broken by a page (000 line 2031-2035) stays together.
+PAGE_BREAK = "\f"
+
+
+def working_lines(text: str) -> list[str]:
+    """``clean_lines(text)`` with page artefacts (and blank lines beside them) set to PAGE_BREAK."""
+    lines = clean_lines(text)
+    artifacts = page_artifacts(lines)
+    for i in sorted(artifacts):
+        lines[i] = PAGE_BREAK
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j].strip() and j not in artifacts:
+                lines[j] = PAGE_BREAK
+                j += step
+    return lines
 
 
 def segment(text: str) -> list[DocumentSpan]:
@@ -49,12 +69,9 @@ def segment_compilation(text: str) -> Segmentation:
     """Detect the compilation kind and split it; raises SegmentError when no document is found."""
     from ingest import segment_circulars, segment_gazette, segment_monthly
 
-    lines = clean_lines(text)
-    artifacts = page_artifacts(lines)
-    if artifacts:
-        lines = ["" if i in artifacts else line for i, line in enumerate(lines)]
+    lines = working_lines(text)
     for splitter in (segment_monthly.split, segment_gazette.split, segment_circulars.split):
         found = splitter(lines)
         if found is not None:
-            return found
+            return replace(found, lines=tuple(lines))
     raise SegmentError("no document found: the text has no title, 文号 line or metadata block to split on")

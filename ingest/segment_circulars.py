@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from ingest.dates import parse_date
 from ingest.docnumber import DOC_NUMBER_RE
-from ingest.segment import DocumentSpan, Segmentation
+from ingest.issuers import is_issuer_line
+from ingest.segment import PAGE_BREAK, DocumentSpan, Segmentation
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_TITLE_END = "。；：:;，,！？!?、"
@@ -16,8 +17,13 @@ _MAX_TITLE_LINES = 3
 _MAX_GAP = 2  # blank lines allowed between two title lines, or between the title and its 文号
 # 000 line 1218 "附件1", 000 line 1360 " 附件2", 004 line 2225 " 附件": a label alone on its line. The list
 # "附件：1.职业卫生…" (004 line 80) names attachments and is not one.
-ATTACHMENT_LABEL_RE = re.compile(r"^\s*附\s*件\s*(?P<number>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*$")
-_METADATA_LABEL_RE = re.compile(r"^\s*(?:发\s*文\s*机\s*关|成\s*文\s*日\s*期|标\s*题|发\s*文\s*字\s*号)\s*[:：]")
+ATTACHMENT_LABEL_RE = re.compile(
+    r"^\s*附\s*件\s*(?P<number>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*$"
+)
+_YEAR_START_RE = re.compile(r"^(?:19|20)[0-9]{2}\s*年")
+_METADATA_LABEL_RE = re.compile(
+    r"^\s*(?:发\s*文\s*机\s*关|成\s*文\s*日\s*期|标\s*题|发\s*文\s*字\s*号)\s*[:：]"
+)
 # A title that ends like this is complete; otherwise its next line continues it.
 _TITLE_ENDINGS = "单求标系法定案则知见准南录表范序划要书告函复示报）)"
 
@@ -44,7 +50,7 @@ def is_title_line(text: str) -> bool:
         and text[-1] not in _NOT_TITLE_END
         and "。" not in text  # 000 line 3388: a body sentence ending in "（各有关部门按职责分工负责）"
         and "\t" not in text
-        and not text[0].isdigit()
+        and (not text[0].isdigit() or bool(_YEAR_START_RE.match(text)))  # 001 line 1179 "2024年北京市…名单"
         and not text.startswith(("附件", "-", "（信息公开", "下载附件"))
         and parse_date(text) is None
         and not DOC_NUMBER_RE.fullmatch(text)
@@ -65,17 +71,45 @@ def title_above(lines: list[str], index: int, floor: int) -> tuple[int, ...]:
     j = index - 1
     while j >= floor and len(found) < _MAX_TITLE_LINES:
         text = lines[j].strip()
-        if not text:
+        if lines[j] == PAGE_BREAK:
+            pass
+        elif not text:
             gap += 1
             if gap > _MAX_GAP:
                 break
-        elif is_title_line(text):
+        elif is_title_line(text) and not _continues_sentence(lines, j, floor):
+            if found and not _may_precede(text, lines[found[-1]].strip()):
+                break
             found.append(j)
             gap = 0
         else:
             break
         j -= 1
     return tuple(reversed(found))
+
+
+def _may_precede(upper: str, top: str) -> bool:
+    """Can ``upper`` be the title line above ``top``? Not when ``top`` already opens the title with
+    its issuer ("国家卫生健康委关于…"), nor, above a "关于…" line, when ``upper`` is no body's name
+    (000 line 1837 "芜湖市中医医院主治中医师", the end of a list, when blank lines are missing)."""
+    if top.find("关于") > 0:
+        return False
+    if top.startswith("关于"):
+        return is_issuer_line(upper)
+    return True
+
+
+def _continues_sentence(lines: list[str], index: int, floor: int) -> bool:
+    """Is line ``index`` the tail of a body sentence the PDF broke? 000 line 3390 "有关部门按职责分工
+    负责）" follows "…维护人民健康。（各": the line above is prose that stops mid-sentence."""
+    for j in range(index - 1, max(floor, index - 1 - _MAX_GAP) - 1, -1):
+        text = lines[j].strip()
+        if not text:
+            continue
+        if is_title_line(text) or parse_date(text) is not None or number_line(text):
+            return False
+        return bool(_CJK.match(text[-1])) or text[-1] in "，、（“《"
+    return False
 
 
 def find_headers(lines: list[str], start: int, end: int) -> list[Header]:
@@ -112,7 +146,9 @@ def attachment_title(lines: list[str], label: int, end: int) -> tuple[str, int |
 
 def label_text(match: re.Match[str]) -> str:
     number = match["number"]
-    return f"附件{number.translate(str.maketrans('０１２３４５６７８９', '0123456789'))}" if number else "附件"
+    return (
+        f"附件{number.translate(str.maketrans('０１２３４５６７８９', '0123456789'))}" if number else "附件"
+    )
 
 
 def last_text_line(lines: list[str], start: int, end: int) -> int:
@@ -123,9 +159,7 @@ def last_text_line(lines: list[str], start: int, end: int) -> int:
     return start
 
 
-def split_attachments(
-    lines: list[str], body: int, end: int
-) -> tuple[int, tuple[DocumentSpan, ...]]:
+def split_attachments(lines: list[str], body: int, end: int) -> tuple[int, tuple[DocumentSpan, ...]]:
     """Find 附件 labels after ``body`` (0-based, ``end`` exclusive): the parent's end and the attachments."""
     labels = [(j, m) for j in range(body, end) if (m := ATTACHMENT_LABEL_RE.match(lines[j]))]
     labels = [(j, m) for j, m in labels if attachment_title(lines, j, end)[1] is not None]

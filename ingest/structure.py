@@ -22,7 +22,9 @@ _ITEM_RE = re.compile(rf"{_LEAD}(?P<n>[一二三四五六七八九十]{{1,3}})\s
 _SUBITEM_RE = re.compile(rf"{_LEAD}[（(]\s*(?P<n>[一二三四五六七八九十]{{1,3}})\s*[）)]")
 # Lines that close a document's body and belong to no unit: 001 "（信息公开形式：主动公开）",
 # "下载附件请登录…", the 附件 list, a signature date.
-_TRAILER_RE = re.compile(r"^\s*(?:[-•·]\s*)?(?:（信息公开|\(信息公开|下载附件|附\s*件\s*[0-9０-９]*\s*[:：]?)")
+_TRAILER_RE = re.compile(
+    r"^\s*(?:[-•·]\s*)?(?:（信息公开|\(信息公开|下载附件|附\s*件\s*[0-9０-９]*\s*[:：]?)"
+)
 _MAX_ARTICLE_JUMP = 5
 
 
@@ -108,7 +110,9 @@ class _Text:
     width: int
 
     def unit_text(self, start: int, stop: int) -> str:
-        return join_pdf_lines([self.lines[j] for j in range(start, stop) if j not in self.skip], width=self.width)
+        return join_pdf_lines(
+            [self.lines[j] for j in range(start, stop) if j not in self.skip], width=self.width
+        )
 
 
 class _Labeller:
@@ -204,7 +208,9 @@ def _paragraphs(doc: _Text) -> list[Article]:
 
 
 def _paragraph(doc: _Text, number: int, start: int, stop: int) -> Article:
-    return Article(f"p{number}", "paragraph", None, "", (), doc.unit_text(start, stop), doc.first_line + start)
+    return Article(
+        f"p{number}", "paragraph", None, "", (), doc.unit_text(start, stop), doc.first_line + start
+    )
 
 
 def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:

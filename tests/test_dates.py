@@ -101,7 +101,10 @@ def test_expiry_in_years_needs_a_start():
         # 001 line 2875: 本办法 opens the sentence, but 有效期 belongs to the 评审结论
         ("本办法所称医院评审包括各级各类医院的评审（下同），医院评审结论有效期4年，实行动态管理。", None),
         ("第三十九条 本办法自印发之日起施行，有效期 5 年。", date(2029, 5, 1)),
-        ("（以下简称《免罚清单》）……(五) 《免罚清单》自2024年4月1日起施行,有效期至2026年3月31日。", date(2026, 3, 31)),
+        (
+            "（以下简称《免罚清单》）……(五) 《免罚清单》自2024年4月1日起施行,有效期至2026年3月31日。",
+            date(2026, 3, 31),
+        ),
         ("电子处方流转有效期3天,单次结算。", None),
     ],
 )
@@ -112,6 +115,6 @@ def test_expiry_subject(text, expected):
 def test_effective_date_for_a_defined_short_name():
     text = "（以下简称《免罚清单》）。(五) 《免罚清单》自2024年4月1日起施行,有效期至2026年3月31日。"
     assert effective_date_from(text, written=WRITTEN, published=None) == date(2024, 4, 1)
-    assert effective_date_from("本《通知》自 2024 年 4 月 1 日起正式实施。", written=WRITTEN, published=None) == date(
-        2024, 4, 1
-    )
+    assert effective_date_from(
+        "本《通知》自 2024 年 4 月 1 日起正式实施。", written=WRITTEN, published=None
+    ) == date(2024, 4, 1)

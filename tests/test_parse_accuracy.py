@@ -105,10 +105,14 @@ def _score_sample(path: Path, score: Score) -> None:
                 score.matched[name] += 1
                 score.correct_set[name] += want not in (None, [], 0, "")
             else:
-                score.mismatches.append(f"{path.stem} #{index} line {expected['start_line']} {name}: want {want!r} got {got!r}")
+                score.mismatches.append(
+                    f"{path.stem} #{index} line {expected['start_line']} {name}: want {want!r} got {got!r}"
+                )
     for k, (document, _) in enumerate(found):
         if k not in used:
-            score.mismatches.append(f"{path.stem}: extra document at line {document.start_line}: {document.title}")
+            score.mismatches.append(
+                f"{path.stem}: extra document at line {document.start_line}: {document.title}"
+            )
 
 
 def _report(score: Score) -> str:
