@@ -17,14 +17,15 @@ from docx.table import Table
 from lxml.etree import XMLSyntaxError
 
 from ingest.errors import DecodeError
+from ingest.limits import human_size
 
 # Declared sizes bound what zipfile inflates; python-docx parses without resolving entities.
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
 
-def docx_to_text(data: bytes) -> str:
+def docx_to_text(data: bytes, *, max_unzipped_bytes: int = MAX_UNZIPPED_BYTES) -> str:
     """Paragraphs and table cells of a .docx in order, one paragraph per line."""
-    _check_unzipped_size(data)
+    _check_unzipped_size(data, max_unzipped_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_lines(document))
@@ -36,14 +37,14 @@ def docx_to_text(data: bytes) -> str:
     return text
 
 
-def _check_unzipped_size(data: bytes) -> None:
+def _check_unzipped_size(data: bytes, cap: int) -> None:
     try:
         size = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise DecodeError(f"Word file is corrupt and cannot be read ({error})") from error
-    if size > MAX_UNZIPPED_BYTES:
+    if size > cap:
         raise DecodeError(
-            f"Word file unzips to {size // 2**20} MB, over the {MAX_UNZIPPED_BYTES // 2**20} MB cap: a zip bomb?"
+            f"Word file unzips to {human_size(size)}, over the {human_size(cap)} cap: a zip bomb?"
         )
 
 
