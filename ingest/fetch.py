@@ -132,7 +132,7 @@ def _checked_address(host: str, port: int, policy: _AddressPolicy) -> str:
     for address in addresses:
         reason = policy.refusal(address)
         if reason:
-            raise FetchError(f"refusing {host}: it resolves to {address}, a {reason} address")
+            raise FetchError(f"refusing {host}: it resolves to {address} ({reason} address)")
     return addresses[0]
 
 
@@ -143,11 +143,11 @@ def refused_address_reason(address: str) -> str | None:
         ip = ip.ipv4_mapped
     for reason, flag in (
         ("loopback", ip.is_loopback),
-        ("private", ip.is_private),
-        ("link-local", ip.is_link_local),
+        ("link-local", ip.is_link_local),  # before private: 169.254/16 (cloud metadata) is both
         ("multicast", ip.is_multicast),
-        ("reserved", ip.is_reserved),
         ("unspecified", ip.is_unspecified),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
         ("non-public", not ip.is_global),
     ):
         if flag:
