@@ -24,6 +24,19 @@ REPLACE_RE = re.compile(r"代替|替代|取代")
 AMEND_RE = re.compile(r"(?:进行了?|作了?|做了?)(?:全面|部分|如下|以下|相应)?的?(?:修订|修改|修正)")
 AMEND_OBJECT = ("对",)
 AMEND_GAP = re.compile(r"^[)）\]］〕]*(?:的?(?:部分条款|部分内容|有关条款|相关条款|相关内容|部分))?$")
+# 001 line 3191 "福建省药品监督管理局修订了《…》，现印发给你们".
+REVISED_RE = re.compile(r"(?:修订|修改|修正)(?:完善)?了")
+REVISED_LEAD = re.compile(r"^$")
+# The source amends only when it says it did so itself: 我委/我局…, 形成了《…》, 现印发. 001 line 1396
+# "市卫生健康委组织对《…》进行了修订" reports a revision made elsewhere.
+FIRST_PERSON_RE = re.compile(r"我委|我局|我厅|我们|我办|我部|我中心|本委|本局|省局|市局")
+ISSUES_RE = re.compile(r"形成了|现(?:予以?|将|)印发|印发给你们|现予发布|现发布")
+# What the source issues itself is no citation: 000 line 470 "联合制定了《…》。现印发给你们",
+# 000 line 5 "现发布推荐性卫生行业标准《…》", 002 line 148 "现将《…》印发给你们".
+OWN_RE = re.compile(
+    r"(?:研究|联合|组织)?(?:制定|起草|编制|形成|印发|出台|发布)了|现将|现发布|现印发|现予印发"
+)
+OWN_LEAD = re.compile(r"^[\u4e00-\u9fff“”\"]{0,12}$")
 # 001 line 636 "按照《关于加强二级公立医院绩效考核工作的通知》（国卫办医发〔2019〕23号）要求".
 CITE_RE = re.compile(r"按照|根据|依据|依照|遵照|参照")
 _ISSUER = r"(?:[\u4e00-\u9fff]{2,14}(?:委|局|部|院|厅|署|办|会|司|室|中心|政府|组))"
@@ -50,6 +63,7 @@ class Target:
     mention: Mention
     scopes: list[str] = field(default_factory=list)
     former: bool = False  # written 原…《…》: the document the source takes the place of
+    parts: list[Mention] = field(default_factory=list)  # titles of the parts: 附件1《…》
 
 
 @dataclass(frozen=True)
@@ -88,8 +102,11 @@ def _group(chain: list[Mention | _Scope], *, former: bool) -> list[Target]:
         if isinstance(item, _Scope):
             if targets:
                 targets[-1].scopes.append(item.label)
-        elif not (isinstance(previous, _Scope) and previous.end == item.start):
-            targets.append(Target(item, former=former))  # a title right after 附件1 names the part
+        elif isinstance(previous, _Scope) and previous.end == item.start:
+            if targets:
+                targets[-1].parts.append(item)  # a title right after 附件1 names the part
+        else:
+            targets.append(Target(item, former=former))
         previous = item
     return targets
 

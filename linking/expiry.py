@@ -8,7 +8,7 @@ Only 有效期 that follows the document's own 施行 clause or its own name (�
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.dates import find_dates
 from ingest.numerals import cn_to_int
@@ -26,7 +26,11 @@ _CONFIDENCE = 0.9
 
 
 def expiry_relations(sentence: Sentence, *, start: date | None) -> list[ExtractedRelation]:
-    """An ``expires`` relation (no target) when the sentence states the source's own 有效期."""
+    """An ``expires`` relation (no target) when the sentence states the source's own 有效期.
+
+    Its ``effective_date`` is the last day in force: 有效期至2026年3月31日 → 2026-03-31; 自2024年3月4日
+    起施行，有效期五年 → 2029-03-03 (001 line 2535 spells the convention out).
+    """
     for match in _OWN_LIFE.finditer(sentence.text):
         expiry = _expiry_after(sentence.text[match.end() :], start)
         if expiry is not None:
@@ -49,7 +53,9 @@ def _expiry_after(rest: str, start: date | None) -> date | None:
 
 
 def _add_years(start: date, years: int) -> date:
+    """The last day in force of a validity of ``years`` from ``start``: 2024-03-04 + 5 → 2029-03-03."""
     try:
-        return start.replace(year=start.year + years)
+        end = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+        end = start.replace(year=start.year + years, month=3, day=1)
+    return end - timedelta(days=1)

@@ -1,54 +1,55 @@
 """Relations a document states about others, one sentence at a time.
 
-A relation needs a phrase (同时废止, 代替, 进行了修订, 按照…要求, 有效期…) bound to a document the
-sentence really names (a 文号, a standard number, a 《title》 of a normative document; see
+A relation needs a phrase (同时废止, 代替, 进行了修订, 有效期…) bound to a document the sentence
+really names (a 文号, a standard number, a 《title》 of a normative document; see
 ``linking.mentions``). Phrases without such a target are not relations: the traps in DOMAIN.md
 (配置许可证自行失效, 可检测尿素代替, 以本通知为准) name no document, and 医院评审结论有效期4年 is not
-the document's own life.
+the document's own life. Every other named document is cited (one ``cites`` per sentence and
+target), except what the source issues itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from ingest.dates import effective_date_from
-from linking import binding
+from linking import rules
 from linking.expiry import expiry_relations
-from linking.mentions import Mention, find_aliases, find_mentions, masked
+from linking.mentions import find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
-from linking.sentences import Sentence, split_sentences
-from linking.titles import edition_of, title_key
+from linking.own import OwnTitles, attachment_titles
+from linking.sentences import split_sentences
+from linking.titles import title_key
 
-_NUMBERED = 0.95  # the target is named by its 文号 or standard number
-_TITLED = 0.7  # the target is named by its 《title》 only: resolution may be wrong
-
-
-@dataclass(frozen=True)
-class _Context:
-    doc: SourceDoc
-    sentence: Sentence
-    mentions: list[Mention]
-    blanked: str  # the sentence with mentions blanked
-    effective_date: date | None  # when what the sentence says takes effect
+# A draft for comment (征求意见稿) states a validity it does not have yet: 001 line 4174.
+_DRAFT_MARKERS = ("征求意见",)
 
 
 def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
-    """Every relation ``doc`` states, in text order, one per (kind, target, scope)."""
+    """Every relation ``doc`` states, in text order."""
     doc_effective = _doc_effective_date(doc)
+    own = OwnTitles([doc.title, *doc.own_titles, *attachment_titles(doc.text)])
+    is_draft = any(marker in doc.title for marker in _DRAFT_MARKERS)
+    sentences = split_sentences(doc.text, doc.start_line)
+    aliases: set[str] = set()
     found: list[ExtractedRelation] = []
-    aliases: dict[str, Citation] = {}
-    for sentence in split_sentences(doc.text, doc.start_line):
+    for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
-        aliases.update(find_aliases(sentence.text, mentions))
-        effective = (
-            effective_date_from(sentence.text, written=doc.written_date, published=doc.published_date)
-            or doc_effective
+        aliases.update(find_aliases(sentence.text, mentions))  # after: the defining mention is cited
+        stated = effective_date_from(sentence.text, written=doc.written_date, published=doc.published_date)
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        ctx = rules.Context(
+            doc, sentence, mentions, masked(sentence.text, mentions), stated or doc_effective, following
         )
-        ctx = _Context(doc, sentence, mentions, masked(sentence.text, mentions), effective)
-        found += _repeals(ctx) + _replacements(ctx) + _amendments(ctx) + _citations(ctx)
-        found += expiry_relations(sentence, start=effective)
-    return _dedupe(found)
+        taken = rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)
+        own.add(rules.own_instruments(ctx))
+        stated_here = [rel for rel, _ in taken if rel is not None] + _citations(
+            ctx, own, {m.start for _, m in taken}
+        )
+        if not is_draft:
+            stated_here += expiry_relations(sentence, start=ctx.effective_date)
+        found += _dedupe_sentence(stated_here)
+    return _once_replaced(found)
 
 
 def _doc_effective_date(doc: SourceDoc) -> date | None:
@@ -59,66 +60,16 @@ def _doc_effective_date(doc: SourceDoc) -> date | None:
     return stated or doc.written_date
 
 
-def _relation(ctx: _Context, kind: str, mention: Mention, *, scope: str = "whole", subject=None):
-    citation = mention.citation
-    return ExtractedRelation(
-        kind=kind,
-        citation=citation,
-        scope=scope,
-        effective_date=ctx.effective_date,
-        quote=ctx.sentence.text,
-        line=ctx.sentence.line_at(mention.start),
-        confidence=_NUMBERED if citation.doc_number_canonical else _TITLED,
-        subject=subject,
-    )
-
-
-def _repeals(ctx: _Context) -> list[ExtractedRelation]:
+def _citations(ctx: rules.Context, own: OwnTitles, taken: set[int]) -> list[ExtractedRelation]:
+    """Every other document the sentence names; a bare 文号 only right after 按照/根据/依据."""
+    bound = {m.start for m in rules.cite_bound(ctx)}
     out: list[ExtractedRelation] = []
-    for trigger in binding.REPEAL_RE.finditer(ctx.blanked):
-        for target in binding.targets_before(ctx.blanked, ctx.mentions, trigger.start()):
-            if target.scopes:
-                out += [_relation(ctx, "partially_repeals", target.mention, scope=s) for s in target.scopes]
-            else:
-                kind = "replaces" if _takes_its_place(ctx, target) else "repeals"
-                out.append(_relation(ctx, kind, target.mention))
-    return out
-
-
-def _takes_its_place(ctx: _Context, target: binding.Target) -> bool:
-    """原《…》…同时废止 where the source is the same instrument again: 001 line 3809."""
-    if not target.former or not target.mention.citation.title:
-        return False
-    return edition_of(target.mention.citation.title)[0] == title_key(ctx.doc.title)
-
-
-def _replacements(ctx: _Context) -> list[ExtractedRelation]:
-    out: list[ExtractedRelation] = []
-    for trigger in binding.REPLACE_RE.finditer(ctx.blanked):
-        targets = binding.targets_after(ctx.blanked, ctx.mentions, trigger.end(), binding.REPLACE_LEAD)
-        subject = binding.standard_before(ctx.blanked, ctx.mentions, trigger.start())
-        for target in targets:
-            out.append(_relation(ctx, "replaces", target, subject=subject))
-    return out
-
-
-def _amendments(ctx: _Context) -> list[ExtractedRelation]:
-    out: list[ExtractedRelation] = []
-    for trigger in binding.AMEND_RE.finditer(ctx.blanked):
-        targets = binding.targets_before(ctx.blanked, ctx.mentions, trigger.start(), gap=binding.AMEND_GAP)
-        if targets and ctx.blanked[: targets[0].mention.start].endswith(binding.AMEND_OBJECT):
-            out += [
-                _relation(ctx, "amends", t.mention, scope=t.scopes[0] if t.scopes else "whole")
-                for t in targets
-            ]
-    return out
-
-
-def _citations(ctx: _Context) -> list[ExtractedRelation]:
-    out: list[ExtractedRelation] = []
-    for trigger in binding.CITE_RE.finditer(ctx.blanked):
-        for target in binding.targets_after(ctx.blanked, ctx.mentions, trigger.end(), binding.CITE_LEAD):
-            out.append(_relation(ctx, "cites", target))
+    for mention in ctx.mentions:
+        if mention.start in taken or own.holds(mention):
+            continue
+        if mention.citation.title is None and mention.start not in bound:
+            continue
+        out.append(rules.relation(ctx, "cites", mention))
     return out
 
 
@@ -130,22 +81,29 @@ def _target_key(citation: Citation | None) -> str:
     return title_key(citation.title or "")
 
 
-def _dedupe(relations: list[ExtractedRelation]) -> list[ExtractedRelation]:
-    """One relation per (kind, target, scope, subject); a title-only target also named with its 文号 elsewhere
-    is the same target (001 line 5203)."""
+def _dedupe_sentence(relations: list[ExtractedRelation]) -> list[ExtractedRelation]:
+    """One relation per kind, target, scope and subject in a sentence; a title-only target also named
+    with its 文号 in the same sentence is that target (001 line 5203)."""
     numbered = {
         (rel.kind, title_key(rel.citation.title), rel.scope)
         for rel in relations
         if rel.citation and rel.citation.doc_number_canonical and rel.citation.title
     }
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     out: list[ExtractedRelation] = []
     for rel in relations:
-        key = (rel.kind, _target_key(rel.citation), rel.scope, _target_key(rel.subject))
+        target = _target_key(rel.citation)
         title_only = rel.citation is not None and not rel.citation.doc_number_canonical and rel.citation.title
-        if title_only and (rel.kind, key[1], rel.scope) in numbered:
+        if title_only and (rel.kind, target, rel.scope) in numbered:
             continue
+        key = (rel.kind, target, rel.scope, _target_key(rel.subject))
         if key not in seen:
             seen.add(key)
             out.append(rel)
     return sorted(out, key=lambda r: r.line)
+
+
+def _once_replaced(relations: list[ExtractedRelation]) -> list[ExtractedRelation]:
+    """A document both replaced and repealed by the source is recorded once, as replaced (004 lines 7-21)."""
+    replaced = {_target_key(rel.citation) for rel in relations if rel.kind == "replaces"}
+    return [rel for rel in relations if not (rel.kind == "repeals" and _target_key(rel.citation) in replaced)]

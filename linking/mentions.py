@@ -9,7 +9,7 @@ or an abbreviation (以下简称《条例》) names nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ingest.docnumber import find_doc_numbers
@@ -30,10 +30,12 @@ _ALIAS_BEFORE = re.compile(r"(?:简称|下称|统称)[“\"]?$")
 _DOC_TYPE = (
     "办法|规定|通知|决定|意见|细则|规范|标准|指南|条例|法|规则|方案|目录|清单|手册|准则|程序|指引|要求|公告|通告|"
     "批复|复函|函|纲要|规划|计划|名词|原则|制度|措施|规程|导则|基准|要点|共识|路径|药典|章程|命令|令|指导原则|"
-    "实施方案|工作方案|技术规范|名录|分类|说明|标准值|推荐值|限值|指标|体系|政策|答复"
+    "实施方案|工作方案|技术规范|名录|分类|说明|标准值|推荐值|限值|指标|体系|政策|答复|预案|法典|术语|通则|代码"
 )
+# 004 line 2271 "《医院洁净手术部建筑技术规范（GB50333-2013）》".
+_STANDARD_IN_TITLE = r"[A-Z]{1,4}(?:/[A-Z])?\s*[0-9.]+\s*[-—–]\s*[0-9]{4}"
 _NORMATIVE = re.compile(
-    rf"(?:{_DOC_TYPE})(?:[（(](?:试行|暂行|修订|修正|征求意见稿|[0-9]{{4}}[^）)]{{0,8}}|第?[一二三四五六七八九十0-9]+版)[）)])*$"
+    rf"(?:{_DOC_TYPE})(?:[（(](?:试行|暂行|修订|修正|征求意见稿|[0-9]{{4}}[^）)]{{0,8}}|第?[一二三四五六七八九十0-9.]+版|{_STANDARD_IN_TITLE})[）)])*$"
 )
 _MIN_TITLE = 4
 BLANK = "□"
@@ -56,13 +58,13 @@ def is_normative_title(title: str) -> bool:
 
 
 def find_mentions(
-    text: str, *, own_doc_number: str | None = None, aliases: Mapping[str, Citation] | None = None
+    text: str, *, own_doc_number: str | None = None, aliases: Collection[str] = ()
 ) -> list[Mention]:
     """Every document ``text`` names, in order; the source's own 文号 is not a mention of another.
 
-    ``aliases`` maps an abbreviation defined earlier (以下简称《条例》) to what it stands for.
+    ``aliases`` are abbreviations defined earlier (以下简称《通知》, 001 line 3927): a document named
+    again by its short name is not named anew.
     """
-    aliases = aliases or {}
     numbers = find_doc_numbers(text)
     titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
     used: set[int] = set()
@@ -80,7 +82,7 @@ def find_mentions(
             raw = re.sub(r"\s+", "", loose["raw"])
             mentions.append(Mention(match.start(), loose.end(), Citation(raw, None, title), match.start()))
         elif title in aliases:
-            mentions.append(Mention(match.start(), match.end(), aliases[title], match.start()))
+            continue
         elif is_normative_title(title):
             mentions.append(Mention(match.start(), match.end(), Citation(None, None, title), match.start()))
     for start, end, raw, canonical in numbers:
@@ -107,7 +109,10 @@ def _is_own(mention: Mention, own_doc_number: str | None) -> bool:
 
 
 def find_aliases(text: str, mentions: list[Mention]) -> dict[str, Citation]:
-    """Abbreviations ``text`` defines: 001 line 6047 "《关于发布…的通告》（国家药监局 2021 年第 16 号通告，以下简称《通告》）"."""
+    """Abbreviations ``text`` defines, each with the mention it abbreviates.
+
+    001 line 6047 "《关于发布…的通告》（国家药监局 2021 年第 16 号通告，以下简称《通告》）".
+    """
     found: dict[str, Citation] = {}
     for match in _ALIAS_DEF.finditer(text):
         before = [

@@ -37,6 +37,9 @@ class SourceDoc:
     written_date: date | None = None  # 成文日期
     published_date: date | None = None  # 发布日期
     effective_date: date | None = None  # 施行日期
+    # Titles that are the source's own and never cited by it: its attachments (附件), the instrument
+    # its cover notice issues. Attachments listed in the text ("附件：1.…") are found without help.
+    own_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def test_headline_repeal_of_the_trial_text():
     assert relation.confidence >= 0.9
 
 
-def test_standards_replaced_and_repealed_one_by_one():
+def test_standards_replaced_one_by_one_and_recorded_once():
     doc = passage("004", 1, 25, doc_number_canonical="国卫通〔2024〕5号", title="国家卫生健康委员会通告")
     relations = extract_relations(doc)
     replaced = [r for r in relations if r.kind == "replaces"]
@@ -65,6 +65,14 @@ def test_standards_replaced_and_repealed_one_by_one():
         ("WS/T 421-2024", "WS/T 421-2013", 13),
         ("WS/T 442-2024", "WS/T 442-2014", 15),
     ]
+    # lines 19-21 "…WS/T 347—2011、…同时废止" name the same standards: recorded once, as replaced
+    assert targets(relations, "repeals") == []
+    assert {r.effective_date for r in replaced} == {date(2024, 9, 1)}  # 上述标准自2024年9月1日起施行
+
+
+def test_a_list_of_standards_repealed_yields_one_relation_per_number():
+    doc = passage("004", 19, 21, written_date=date(2024, 4, 2))
+    relations = extract_relations(doc)
     assert targets(relations, "repeals") == [
         "WS/T 347-2011",
         "WS/T 360-2011",
@@ -72,16 +80,15 @@ def test_standards_replaced_and_repealed_one_by_one():
         "WS/T 421-2013",
         "WS/T 442-2014",
     ]
-    repealed = [r for r in relations if r.kind == "repeals"]
-    assert {r.effective_date for r in repealed} == {date(2024, 9, 1)}
-    assert [r.line for r in repealed] == [19, 19, 19, 19, 21]  # "WS/T" / "421—2013" broken across lines
+    assert {r.effective_date for r in relations} == {date(2024, 9, 1)}
+    assert [r.line for r in relations] == [19, 19, 19, 19, 21]  # "WS/T" / "421—2013" broken across lines
 
 
 def test_attachments_of_a_notice_lapse():
     doc = passage(
         "004", 58, 92, doc_number_canonical="国卫办职健发〔2024〕11号", written_date=date(2024, 4, 19)
     )
-    relations = extract_relations(doc)
+    relations = [r for r in extract_relations(doc) if r.kind != "cites"]
     assert [(r.kind, r.citation.doc_number_canonical, r.scope) for r in relations] == [
         ("partially_repeals", "国卫办职健发〔2021〕2号", "附件1"),
         ("partially_repeals", "国卫办职健发〔2021〕2号", "附件2"),
@@ -121,16 +128,22 @@ def test_expiry_and_repeals_in_one_sentence():
     relations = extract_relations(doc)
     assert kinds(relations) == ["expires", "repeals", "repeals"]
     assert relations[0].citation is None
-    assert relations[0].effective_date == date(2029, 3, 8)  # 自发布之日起施行，有效期五年
+    assert relations[0].effective_date == date(
+        2029, 3, 7
+    )  # 自发布之日起施行，有效期五年: the last day in force
     assert relations[2].citation.doc_number_raw == "2022年第42号"  # an announcement number, not a 文号
 
 
 @pytest.mark.parametrize(
     ("line", "expiry"),
-    [(5577, date(2026, 3, 31)), (4326, date(2029, 3, 19)), (5508, date(2029, 3, 4))],
+    [(5577, date(2026, 3, 31)), (4326, date(2029, 3, 18)), (5508, date(2029, 3, 3))],
 )
 def test_own_expiry(line, expiry):
-    relations = extract_relations(passage("001", line, line, written_date=date(2024, 3, 19)))
+    relations = [
+        r
+        for r in extract_relations(passage("001", line, line, written_date=date(2024, 3, 19)))
+        if r.kind != "cites"
+    ]
     assert [(r.kind, r.effective_date, r.line) for r in relations] == [("expires", expiry, line)]
 
 
@@ -145,7 +158,7 @@ def test_new_edition_amends_the_old_and_cites_its_basis():
 
 def test_a_title_inside_quotes_is_not_a_trigger():
     text = "为贯彻落实《国家卫生健康委关于废止〈某某办法〉的决定》，现通知如下。"
-    assert extract_relations(SourceDoc("t", text, 1, None, "")) == []
+    assert kinds(extract_relations(SourceDoc("t", text, 1, None, ""))) == ["cites"]
 
 
 @pytest.mark.parametrize(
@@ -159,11 +172,46 @@ def test_a_title_inside_quotes_is_not_a_trigger():
         ("001", 3474),  # 电子处方流转有效期3天
         ("001", 4298),  # 执行单代替门诊病历
         ("004", 47),  # 连续肾脏替代治疗
-        ("001", 1362),  # a work plan: 修订《随机抽查事项清单》 is a task, not an amendment
+        ("004", 1920),  # 持有《医师执业证书》: a certificate, not a document
     ],
 )
 def test_traps_yield_nothing(sample, line):
     assert extract_relations(passage(sample, line, line, written_date=date(2024, 3, 1))) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "cited"),
+    [
+        (1362, "随机抽查事项清单"),  # a work plan: 修订《…》 is a task, not an amendment
+        (1396, "随机抽查事项清单"),  # 市卫生健康委组织对《…》进行了修订: done elsewhere, reported here
+        (2238, "上海市医疗机构行政处罚裁量基准"),  # planned revision in 工作要点
+    ],
+)
+def test_revisions_reported_or_planned_are_only_citations(line, cited):
+    relations = extract_relations(passage("001", line, line, written_date=date(2024, 3, 1)))
+    assert kinds(relations) == ["cites"] * len(relations)
+    assert cited in targets(relations, "cites")
+
+
+def test_an_edition_issued_by_the_source_is_not_cited():
+    # 001 line 636: "…形成了《国家二级公立医院绩效考核操作手册（2024版）》" is what the notice issues
+    relations = extract_relations(passage("001", 636, 636, written_date=date(2024, 3, 5)))
+    assert "国家二级公立医院绩效考核操作手册（2024版）" not in targets(relations, "cites")
+
+
+def test_own_attachment_and_abbreviation_are_not_cited():
+    doc = passage(
+        "001",
+        2256,
+        2280,
+        title="关于印发试点中医优势病种临床管理规范（第一版）的通知",
+        written_date=date(2024, 2, 18),
+    )
+    cited = targets(extract_relations(doc), "cites")
+    assert cited[:2] == ["沪医保医管发〔2022〕33号", "沪医保医管发〔2024〕1号"]  # line 2260, by 文号
+    assert "GB/T 15657-2021" in cited  # line 2270 "《中医临床诊疗术语》(GB/T 15657-2021)"
+    # line 2260 "研究制定了《试点中医优势病种临床管理规范（第一版）》（以下简称《管理规范》）": its own
+    assert not {"试点中医优势病种临床管理规范（第一版）", "管理规范"} & set(cited)
 
 
 @settings(max_examples=200, deadline=None)
