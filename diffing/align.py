@@ -19,8 +19,10 @@ IN_PLACE = 0.35  # enough when the pair is the only one left between two matched
 RESTRUCTURE_MIN = 0.6  # a split's pieces together must resemble the old unit at least this much
 RESTRUCTURE_GAIN = 0.6  # share of an added piece's characters that must come from the whole
 FULL_SEARCH_LIMIT = 250_000  # leftover old x new pairs scored all against all; beyond, per gap
+DUPLICATE_LIMIT = 10_000  # units sharing one key paired by place; beyond, in document order
 WINDOW = 100  # in a gap still too large, new units this close to the expected place are scored
 SEED_CUTOFF = 0.25  # a split piece of a fifth of the old unit still scores about this
+SEED_WINDOW = 25  # pieces of a split or merge sit near their whole; in a huge gap, look this far
 SEEDS = 5  # best-scoring free pieces tried as the start of a split or merge
 
 
@@ -69,34 +71,46 @@ class _Side:
         return [i for i, g in enumerate(self.group) if g is None]
 
 
+@dataclass
+class _Group:
+    """Units paired so far (mutable while aligning): one old and one new, or a split or a merge."""
+
+    old: list[int]
+    new: list[int]
+    score: float
+
+
 class _State:
     def __init__(self, old_keys, new_keys, old_labels, new_labels) -> None:
         self.old = _Side(old_keys, old_labels)
         self.new = _Side(new_keys, new_labels)
-        self.groups: list[tuple[list[int], list[int], float]] = []
+        self.groups: list[_Group] = []
 
     def pair(self, old: list[int], new: list[int], score: float) -> None:
-        self.groups.append((old, new, score))
+        self.groups.append(_Group(old, new, score))
         for i in old:
             self.old.group[i] = len(self.groups) - 1
         for j in new:
             self.new.group[j] = len(self.groups) - 1
 
-    def sides(self, side: _Side) -> tuple[int, int]:
-        """Position of ``side`` and of the other side in a group tuple."""
-        return (0, 1) if side is self.old else (1, 0)
+    def members(self, group: _Group, side: _Side) -> list[int]:
+        """The units of ``group`` on ``side``."""
+        return group.old if side is self.old else group.new
+
+    def other(self, side: _Side) -> _Side:
+        return self.new if side is self.old else self.old
 
     def anchors(self) -> list[tuple[int, int]]:
         """(old, new) index pairs of groups that keep the common order, increasing on both sides."""
-        firsts = sorted((min(new), min(old)) for old, new, _ in self.groups if old and new)
+        firsts = sorted((min(g.new), min(g.old)) for g in self.groups if g.old and g.new)
         keep = longest_increasing([o for _, o in firsts])
         return [(firsts[k][1], firsts[k][0]) for k in keep]
 
     def matches(self) -> tuple[UnitMatch, ...]:
-        in_order = {(old, new) for old, new in self.anchors()}
+        in_order = set(self.anchors())
         out = [
-            UnitMatch(tuple(old), tuple(new), score, (min(old), min(new)) in in_order)
-            for old, new, score in self.groups
+            UnitMatch(tuple(g.old), tuple(g.new), g.score, (min(g.old), min(g.new)) in in_order)
+            for g in self.groups
         ]
         out += [UnitMatch((i,), (), 0.0) for i in self.old.free()]
         out += [UnitMatch((), (j,), 0.0) for j in self.new.free()]
@@ -104,18 +118,38 @@ class _State:
 
 
 def _pair_exact(state: _State) -> None:
-    """Equal keys pair in document order; among equal keys a unit with the same label goes first."""
-    waiting: dict[str, list[int]] = {}
-    for j, key in enumerate(state.new.keys):
-        waiting.setdefault(key, []).append(j)
+    """Equal keys pair; a key held by several units pairs same labels first, then nearest places."""
+    olds_by_key: dict[str, list[int]] = {}
+    news_by_key: dict[str, list[int]] = {}
     for i, key in enumerate(state.old.keys):
-        candidates = waiting.get(key)
-        if not candidates:
+        olds_by_key.setdefault(key, []).append(i)
+    for j, key in enumerate(state.new.keys):
+        news_by_key.setdefault(key, []).append(j)
+    n_old, n_new = len(state.old.keys), len(state.new.keys)
+    for key, olds in olds_by_key.items():
+        news = news_by_key.get(key)
+        if not news:
             continue
-        label = state.old.labels[i]
-        j = next((j for j in candidates if state.new.labels[j] == label), candidates[0])
-        candidates.remove(j)
-        state.pair([i], [j], 1.0)
+        if len(olds) == len(news) == 1:
+            state.pair(olds, news, 1.0)
+            continue
+        if len(olds) * len(news) > DUPLICATE_LIMIT:  # e.g. many empty units: keep document order
+            for i, j in zip(olds, news, strict=False):
+                state.pair([i], [j], 1.0)
+            continue
+        ranked = sorted(
+            (
+                state.old.labels[i] != state.new.labels[j] or not state.old.labels[i],
+                abs(i / n_old - j / n_new),
+                i,
+                j,
+            )
+            for i in olds
+            for j in news
+        )
+        for _, _, i, j in ranked:
+            if state.old.group[i] is None and state.new.group[j] is None:
+                state.pair([i], [j], 1.0)
 
 
 def _pair_similar(state: _State) -> None:
@@ -184,9 +218,8 @@ def _gaps(state: _State, old_free: list[int], new_free: list[int]) -> list[tuple
 
 def _pair_restructured(state: _State, whole: _Side, parts: _Side) -> None:
     """Find a ``whole`` unit that became several consecutive ``parts`` units (split or merge)."""
-    whole_at, parts_at = state.sides(whole)
     for g, group in enumerate(state.groups):
-        if len(group[whole_at]) == 1 and len(group[parts_at]) == 1 and group[2] < 1.0:
+        if len(group.old) == len(group.new) == 1 and group.score < 1.0:
             _grow(state, g, whole, parts)
     for i in whole.free():
         _seed(state, i, whole, parts)
@@ -194,14 +227,15 @@ def _pair_restructured(state: _State, whole: _Side, parts: _Side) -> None:
 
 def _grow(state: _State, g: int, whole: _Side, parts: _Side) -> None:
     """Add free neighbours of a pair's part while the joined parts resemble the whole better."""
-    whole_at, parts_at = state.sides(whole)
-    target = whole.keys[state.groups[g][whole_at][0]]
-    run = list(state.groups[g][parts_at])
-    score = state.groups[g][2]
-    run, score = _extend(target, run, score, parts)
+    group = state.groups[g]
+    target = whole.keys[state.members(group, whole)[0]]
+    run, score = _extend(target, list(state.members(group, parts)), group.score, parts)
     if len(run) > 1 and score >= RESTRUCTURE_MIN:
-        old, new = (state.groups[g][0], run) if whole is state.old else (run, state.groups[g][1])
-        state.groups[g] = (old, new, score)
+        if parts is state.new:
+            group.new = run
+        else:
+            group.old = run
+        group.score = score
         for k in run:
             parts.group[k] = g
 
@@ -209,6 +243,9 @@ def _grow(state: _State, g: int, whole: _Side, parts: _Side) -> None:
 def _seed(state: _State, i: int, whole: _Side, parts: _Side) -> None:
     """An unpaired whole: grow runs from the free parts of its gap most like it, keep the best."""
     low, high = _gap_bounds(state, whole, i)
+    if high - low > 2 * SEED_WINDOW:  # a huge gap: only parts near the whole's relative place
+        expected = i * len(parts.keys) // max(1, len(whole.keys))
+        low, high = max(low, expected - SEED_WINDOW), min(high, expected + SEED_WINDOW)
     free = [k for k in range(low + 1, high) if parts.group[k] is None]
     hits = process.extract(
         whole.keys[i],
@@ -223,7 +260,8 @@ def _seed(state: _State, i: int, whole: _Side, parts: _Side) -> None:
         if len(run) > 1 and run_score > best[1]:
             best = (run, run_score)
     if best[1] >= RESTRUCTURE_MIN:
-        state.pair(*(([i], best[0]) if whole is state.old else (best[0], [i])), best[1])
+        old, new = ([i], best[0]) if whole is state.old else (best[0], [i])
+        state.pair(old, new, best[1])
 
 
 def _extend(target: str, run: list[int], score: float, parts: _Side) -> tuple[list[int], float]:
@@ -247,12 +285,13 @@ def _extend(target: str, run: list[int], score: float, parts: _Side) -> tuple[li
 
 def _gap_bounds(state: _State, whole: _Side, i: int) -> tuple[int, int]:
     """Open interval of part indices between the partners of the nearest paired neighbours of ``i``."""
-    parts_at = state.sides(whole)[1]
+    parts = state.other(whole)
     before = next((whole.group[x] for x in range(i - 1, -1, -1) if whole.group[x] is not None), None)
     after = next((whole.group[x] for x in range(i + 1, len(whole.keys)) if whole.group[x] is not None), None)
-    parts_count = len(state.new.keys) if whole is state.old else len(state.old.keys)
-    low = max(state.groups[before][parts_at], default=-1) if before is not None else -1
-    high = min(state.groups[after][parts_at], default=parts_count) if after is not None else parts_count
+    low = max(state.members(state.groups[before], parts), default=-1) if before is not None else -1
+    high = len(parts.keys)
+    if after is not None:
+        high = min(state.members(state.groups[after], parts), default=high)
     return low, max(low + 1, high)
 
 

@@ -16,7 +16,8 @@ from ingest.model import Article
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 _CN_DIGITS = "零一二三四五六七八九"
-_NUMERAL = r"[一二三四五六七八九十百零〇]+"
+_NUMERAL = r"[一二三四五六七八九十百千零〇]+"
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ARTICLE = re.compile(rf"^\s*(第({_NUMERAL})条)\s*")
 _CHAPTER = re.compile(rf"^\s*第({_NUMERAL})章")
 _SECTION = re.compile(rf"^\s*第({_NUMERAL})节")
@@ -56,32 +57,34 @@ ARTICLED = DOCUMENTS[:4]
 
 
 def cn_number(text: str) -> int:
-    """一 -> 1, 十五 -> 15, 三十二 -> 32, 一百零二 -> 102 (enough for article markers)."""
+    """一 -> 1, 十五 -> 15, 三十二 -> 32, 一百零二 -> 102, 一千零一十 -> 1010 (article markers)."""
     total, digit = 0, 0
     for ch in text:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS.index(ch)
         elif ch == "〇":
             digit = 0
-        elif ch == "十":
-            total += (digit or 1) * 10
-            digit = 0
-        elif ch == "百":
-            total += digit * 100
+        elif ch in _CN_UNITS:
+            total += (digit or (1 if ch == "十" else 0)) * _CN_UNITS[ch]
             digit = 0
     return total + digit
 
 
 def cn_numeral(number: int) -> str:
-    """1 -> 一, 15 -> 十五, 32 -> 三十二, 102 -> 一百零二."""
-    hundreds, rest = divmod(number, 100)
-    tens, ones = divmod(rest, 10)
-    out = f"{_CN_DIGITS[hundreds]}百" if hundreds else ""
-    if tens:
-        out += ("" if tens == 1 and not hundreds else _CN_DIGITS[tens]) + "十"
-    elif hundreds and ones:
-        out += "零"
-    return out + (_CN_DIGITS[ones] if ones else "")
+    """1 -> 一, 15 -> 十五, 32 -> 三十二, 102 -> 一百零二, 1010 -> 一千零一十 (below 10,000)."""
+    if number == 0:
+        return "零"
+    out, pending_zero = "", False
+    for unit, value in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit = number // value % 10
+        if digit == 0:
+            pending_zero = bool(out)
+            continue
+        if pending_zero:
+            out += "零"
+            pending_zero = False
+        out += ("" if unit == "十" and digit == 1 and number < 20 else _CN_DIGITS[digit]) + unit
+    return out
 
 
 def split_articles(text: str, *, first_line: int = 1) -> tuple[Article, ...]:
