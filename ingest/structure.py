@@ -66,7 +66,11 @@ def _article_markers(candidates: list[_Marker]) -> list[_Marker]:
             continue
         previous = last[marker.kind]
         if marker.kind == "article":
-            ok = previous < marker.number <= previous + _MAX_ARTICLE_JUMP or marker.number == 1
+            ok = (
+                previous == 0
+                or previous < marker.number <= previous + _MAX_ARTICLE_JUMP
+                or marker.number == 1
+            )
         else:
             ok = marker.number == previous + 1 or marker.number == 1
         if ok:
@@ -86,6 +90,7 @@ def _item_markers(candidates: list[_Marker]) -> list[_Marker]:
             kept.append(marker)
             last_item = marker.number
         elif marker.kind == "subitem" and marker.number in (last_sub + 1, 1):
+            # （一） restarts under each item, or runs on across items (000 line 3068: （一）…（十七）)
             kept.append(marker)
             last_sub = marker.number
     return kept
@@ -213,6 +218,24 @@ def _paragraph(doc: _Text, number: int, start: int, stop: int) -> Article:
     )
 
 
+_FULL_LINE_SHARE = 0.8
+
+
+def _mid_sentence(doc: _Text, index: int) -> bool:
+    """Does line ``index`` continue a sentence the PDF broke? Then a 第五条 opening it is a reference
+    ("…依照\n第五条规定…"): the line above is a full-width line that stops mid-sentence."""
+    for j in range(index - 1, -1, -1):
+        above = doc.lines[j].strip()
+        if not above or j in doc.skip:
+            continue
+        if above[-1] in "，、（“《":
+            return True
+        full = len(above) >= doc.width * _FULL_LINE_SHARE
+        heading = _CHAPTER_RE.match(above) or _SECTION_RE.match(above)
+        return full and "\u4e00" <= above[-1] <= "\u9fff" and not heading
+    return False
+
+
 def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:
     """The units of a document whose first line is line ``first_line`` (1-based) of the compilation.
 
@@ -221,7 +244,13 @@ def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:
     """
     lines = text.split("\n")
     doc = _Text(lines, first_line, frozenset(page_artifacts(lines)), line_width(lines))
-    candidates = [m for j, line in enumerate(lines) if j not in doc.skip and (m := _match_marker(j, line))]
+    candidates = [
+        m
+        for j, line in enumerate(lines)
+        if j not in doc.skip
+        and (m := _match_marker(j, line))
+        and (m.kind != "article" or not _mid_sentence(doc, j))
+    ]
     articles = _article_markers(candidates)
     if any(m.kind == "article" for m in articles):
         return tuple(_articles(doc, articles))
