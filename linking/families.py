@@ -48,15 +48,14 @@ def version_families(docs: Sequence[KnownDoc]) -> list[tuple[int, int, str]]:
 def _family_of(doc: KnownDoc) -> tuple[str | None, _Version | None]:
     standard = _STANDARD.match(doc.doc_number_canonical or "")
     if standard:
-        year = int(standard["year"])
-        return "std:" + standard["series"], _Version(doc, (year, 1), "standard", False)
+        return "std:" + standard["series"], _Version(doc, (int(standard["year"]), 1), "standard", False)
     base, label, is_trial = edition_of(doc.title)
     if len(base) < _MIN_BASE:
         return None, None
-    year = edition_year(label) or doc.year
-    if year is None and not is_trial:
+    version_year = edition_year(label) or doc.year
+    if version_year is None and not is_trial:
         return None, None  # a formal text of unknown date cannot be placed
-    return "title:" + base, _Version(doc, (year or 0, 0 if is_trial else 1), label, is_trial)
+    return "title:" + base, _Version(doc, (version_year or 0, 0 if is_trial else 1), label, is_trial)
 
 
 def _link(versions: list[_Version], *, standard: bool) -> list[tuple[int, int, str]]:

@@ -188,7 +188,7 @@ def _distinct(a: str, b: str) -> bool:
     """Whether two close keys still name different instruments: another region or another numeral."""
     if a[:2] != b[:2]:
         return True
-    changed = set()
+    changed: set[str] = set()
     for op in Indel.opcodes(a, b):
         if op.tag != "equal":
             changed.update(a[op.src_start : op.src_end], b[op.dest_start : op.dest_end])

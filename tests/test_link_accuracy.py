@@ -18,9 +18,11 @@ import pytest
 from rapidfuzz import fuzz
 
 from ingest.docnumber import canonical_doc_number
-from ingest.normalize import comparison_key
+from ingest.normalize import clean_lines, comparison_key
+from ingest.parse import parse_text
 from linking.extract import extract_relations
 from linking.model import RELATION_KINDS, ExtractedRelation, SourceDoc
+from linking.sources import sources_from_compilation
 from linking.titles import title_key
 from regtrack.settings import PROJECT_ROOT
 
@@ -234,3 +236,45 @@ def test_precision_and_recall_per_kind(kind):
 def test_no_trap_is_extracted():
     hits = trap_hits(list(_reference_run()))
     assert hits == [], "\n".join(hits)
+
+
+@cache
+def _parsed_run() -> tuple[Found, ...]:
+    documents = {}
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        documents[path.name[:3]] = list(sources_from_compilation(parse_text(text), clean_lines(text)))
+    return tuple(extract_all(documents))
+
+
+@pytest.mark.parametrize("kind", RELATION_KINDS)
+def test_precision_and_recall_per_kind_on_parsed_documents(kind):
+    found = list(_parsed_run())
+    table = score(found)
+    print(report(table, found))
+    precision, recall, _, _ = table[kind]
+    assert precision >= THRESHOLD, report(table, found)
+    assert recall >= THRESHOLD, report(table, found)
+
+
+def test_no_trap_is_extracted_from_parsed_documents():
+    hits = trap_hits(list(_parsed_run()))
+    assert hits == [], "\n".join(hits)
+
+
+@pytest.mark.parametrize("run", [_reference_run, _parsed_run], ids=["reference", "parsed"])
+def test_effective_dates_of_matched_relations(run):
+    found = list(run())
+    wrong = []
+    for entry in reference()["relations"]:
+        if entry["kind"] == "cites":
+            continue
+        for item in found:
+            if matches(entry, item):
+                got = item.relation.effective_date
+                if (got.isoformat() if got else None) != entry["effective_date"]:
+                    wrong.append(
+                        f"{entry['sample'][:3]} line {entry['line']} {entry['kind']}: {got} != {entry['effective_date']}"
+                    )
+                break
+    assert wrong == []
