@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from diff_match_patch import diff_match_patch
 
 from diffing.model import DELETE, EQUAL, INSERT, Op
+from diffing.normalize import comparison_key
 
 _DIFF_TIMEOUT_SECONDS = 1.0
 
@@ -20,6 +21,27 @@ def char_ops(old: str, new: str) -> tuple[Op, ...]:
     diffs = engine.diff_main(old, new, False)
     engine.diff_cleanupSemantic(diffs)
     return tuple((op, text) for op, text in diffs if text)
+
+
+def cosmetic_flags(ops: Sequence[Op]) -> tuple[bool, ...]:
+    """For each op, whether it belongs to a style-only edit: a run of deletions and insertions
+    between two equal ops whose deleted and inserted texts share a comparison key (，/, or a line
+    break). Renderers show such runs as plain text rather than as amendments."""
+    flags = [False] * len(ops)
+    start = 0
+    while start < len(ops):
+        if ops[start][0] == EQUAL:
+            start += 1
+            continue
+        end = start
+        while end < len(ops) and ops[end][0] != EQUAL:
+            end += 1
+        deleted = "".join(text for op, text in ops[start:end] if op == DELETE)
+        inserted = "".join(text for op, text in ops[start:end] if op == INSERT)
+        if comparison_key(deleted) == comparison_key(inserted):
+            flags[start:end] = [True] * (end - start)
+        start = end
+    return tuple(flags)
 
 
 def old_side(ops: Iterable[Op]) -> str:

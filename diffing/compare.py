@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 from diffing.align import UnitMatch, align, similarity
-from diffing.chardiff import char_ops, cut_ops, new_side, old_side
-from diffing.model import DELETE, INSERT, ArticleChange, DiffSummary, DocumentDiff
+from diffing.chardiff import char_ops, cosmetic_flags, cut_ops, new_side, old_side
+from diffing.model import DELETE, INSERT, ArticleChange, DiffSummary, DocumentDiff, Op
 from diffing.normalize import comparison_key
 from ingest.model import Article
 
@@ -125,7 +125,7 @@ def _change(
     old: Article,
     new: Article,
     similarity: float,
-    ops,
+    ops: tuple[Op, ...],
     *,
     old_text: str | None = None,
     new_text: str | None = None,
@@ -139,6 +139,7 @@ def _change(
         new_number=new.number,
         similarity=1.0 if change == "unchanged" else round(similarity, 4),
         ops=tuple(ops),
+        cosmetic=cosmetic_flags(ops),
         old_text=old.text if old_text is None else old_text,
         new_text=new.text if new_text is None else new_text,
         old_heading=old.heading,

@@ -39,10 +39,17 @@ class ArticleChange:
     old_heading: str
     new_heading: str
     restructure: str = ""  # "" | "split" | "merged"
+    cosmetic: tuple[bool, ...] = ()  # per op: part of a style-only edit (，/, or a line break)
 
     @property
     def changed(self) -> bool:
         return self.change != "unchanged"
+
+    @property
+    def spans(self) -> tuple[tuple[int, str, bool], ...]:
+        """The ops with their style-only flag, for renderers: (op, text, cosmetic)."""
+        flags = self.cosmetic or (False,) * len(self.ops)
+        return tuple((op, text, flag) for (op, text), flag in zip(self.ops, flags, strict=True))
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,17 @@ def _note(cell: _Cell, article: ArticleChange) -> None:
 
 
 def _fill(cell: _Cell, article: ArticleChange, *, side: int) -> None:
-    """Write one side of the record: EQUAL text plain, this side's own ops marked."""
+    """Write one side of the record: equal text plain, this side's own edits marked."""
     paragraph = cell.paragraphs[0]
     if not article.changed:
         paragraph.add_run(article.old_text if side == DELETE else article.new_text)
         return
-    for op, text in article.ops:
+    for op, text, cosmetic in article.spans:
         if op == -side:
             continue
         run = paragraph.add_run(text)
+        if cosmetic:  # a style-only edit (，/, or a line break) is no amendment: shown as written
+            continue
         if op == DELETE:
             run.font.strike = True
             run.font.color.rgb = DELETED_COLOR

@@ -74,22 +74,22 @@ def _badge(article: ArticleChange) -> Text:
 
 
 def old_text(article: ArticleChange) -> Text:
-    """The old side: deletions struck through in red; an unchanged unit shows as written."""
+    """The old side: deletions struck through in red (style-only ones plain); unchanged units as written."""
     if not article.changed:
         return Text(article.old_text, style="dim")
     text = Text()
-    for op, part in article.ops:
+    for op, part, cosmetic in article.spans:
         if op != INSERT:
-            text.append(part, style=DELETED_STYLE if op == DELETE else "")
+            text.append(part, style=DELETED_STYLE if op == DELETE and not cosmetic else "")
     return text
 
 
 def new_text(article: ArticleChange) -> Text:
-    """The new side: insertions in green; an unchanged unit shows as written."""
+    """The new side: insertions in green (style-only ones plain); unchanged units as written."""
     if not article.changed:
         return Text(article.new_text, style="dim")
     text = Text()
-    for op, part in article.ops:
+    for op, part, cosmetic in article.spans:
         if op != DELETE:
-            text.append(part, style=INSERTED_STYLE if op == INSERT else "")
+            text.append(part, style=INSERTED_STYLE if op == INSERT and not cosmetic else "")
     return text

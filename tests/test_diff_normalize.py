@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diffing.chardiff import char_ops, cut_ops
+from diffing.chardiff import char_ops, cosmetic_flags, cut_ops
 from diffing.model import DELETE, EQUAL, INSERT
 from diffing.normalize import comparison_key, to_simplified
 from diffing.units import paragraph_units
@@ -117,3 +117,15 @@ def test_corpus_documents_have_their_articles():
         "transplant_ethics": 24,
         "health_system_items": 38,
     }
+
+
+def test_cosmetic_flags_mark_style_only_runs():
+    old = "队员原则上3年进行一次调整，符合条件的可继续留任。"
+    new = "队员原则上5年进行一次调整,符合条件的\n可继续留任。"
+    ops = char_ops(old, new)
+    flags = cosmetic_flags(ops)
+    assert len(flags) == len(ops)
+    real = [text for (op, text), flag in zip(ops, flags, strict=True) if op != EQUAL and not flag]
+    style = [text for (op, text), flag in zip(ops, flags, strict=True) if op != EQUAL and flag]
+    assert real == ["3", "5"]
+    assert sorted(style) == sorted(["，", ",", "\n"])

@@ -82,6 +82,7 @@ def test_compare_is_total_and_ops_are_consistent(old, new):
         assert 0.0 <= change.similarity <= 1.0
         assert old_side(change.ops) == change.old_text
         assert new_side(change.ops) == change.new_text
+        assert len(change.spans) == len(change.ops)
 
 
 def labelled(units: list[Article], prefix: str) -> list[Article]:

@@ -130,3 +130,18 @@ def test_terminal_changed_only_hides_unchanged():
     console = Console(record=True, width=120)
     render_terminal(compare(units, units), console=console, changed_only=True)
     assert "无变化" in console.export_text()
+
+
+def test_style_only_edits_inside_a_modified_article_are_not_marked():
+    units = list(DOCUMENTS[0].units())
+    target = units[2]
+    restyled = replace(target, text=target.text.replace("，", ",").replace("要根据", "应当根据"))
+    diff = compare(units, [*units[:2], restyled, *units[3:]])
+    (change,) = diff.changed_articles
+    assert any(cosmetic for _, _, cosmetic in change.spans)
+    table = render_html_table(diff, changed_only=True)
+    assert table.count("text-decoration:line-through") == 1  # one real deletion, no struck commas
+    assert ">要<" in table and ">应当<" in table
+    document = docx.Document(io.BytesIO(render_docx(diff)))
+    runs = [run for p in document.tables[0].rows[1].cells[1].paragraphs for run in p.runs]
+    assert [run.text for run in runs if run.font.strike] == ["要"]
