@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "regtrack.commands.documents",
     "regtrack.commands.db",
     *("regtrack.commands.sources", "regtrack.commands.run"),
+    "regtrack.commands.serve",
 )
 
 

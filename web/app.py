@@ -1,0 +1,96 @@
+"""The web app: server-rendered pages (Jinja2, no JavaScript), a JSON API, and the admin.
+
+``create_app(settings)`` is the only entry point: `regtrack serve`, the tests and the
+benchmark all build the app through it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from notifications.errors import NotificationError, TransportError, UnknownSubscriber
+from regtrack import errors
+from regtrack.errors import UsageError, one_line
+from regtrack.settings import Settings, load_settings
+from storage.db import make_engine
+from storage.errors import Ambiguous, DatabaseError, NotFound
+from web.jobs import JobBoard
+from web.render import make_templates, render
+from web.routes import admin, api, diffs, pages, subscriptions
+from web.security import SecurityHeaders
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ROUTERS = (pages, diffs, subscriptions, admin, api)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="regtrack API",
+        version="1",
+        description="Chinese health regulations: documents, their status on a date, relations, diffs.",
+        docs_url=None,  # Swagger UI needs inline scripts and a CDN; the CSP forbids both
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.templates = make_templates()
+    app.state.jobs = JobBoard()  # re-ingest jobs started from the admin page
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in ROUTERS:
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+def _status_of(exc: BaseException) -> int:
+    if isinstance(exc, (NotFound, UnknownSubscriber)):
+        return 404
+    if isinstance(exc, Ambiguous):
+        return 409
+    if isinstance(exc, DatabaseError):
+        return 503
+    if isinstance(exc, TransportError):
+        return 502
+    return 400
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def user_error(request: Request, exc: Exception) -> Response:
+        return _error(request, _status_of(exc), one_line(exc))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        response = _error(request, exc.status_code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return _error(request, 422, problems)
+
+    # Read at build time: stages register their base errors when they are imported.
+    for error in dict.fromkeys((*errors.USER_ERRORS, UsageError, NotificationError)):
+        app.add_exception_handler(error, user_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

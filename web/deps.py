@@ -1,0 +1,43 @@
+"""Request-scoped dependencies: one read transaction per request, the as-of date, pagination."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from regtrack.errors import UsageError
+from regtrack.settings import Settings
+from storage.db import transaction
+
+PAGE_SIZE = 20
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A read transaction owned by this request (writes go through services that own theirs)."""
+    with transaction(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """The date statuses are computed for; today when not given."""
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"as_of takes a date like 2024-05-01, not {value!r}") from exc
+
+
+def parse_page(value: str | None) -> int:
+    if not value:
+        return 1
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"page takes a whole number from 1, not {value!r}")
+    return int(value)

@@ -1,0 +1,109 @@
+"""Jinja2 templates (autoescaped: document text comes from outside) and the labels pages show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from diffing.model import CHANGE_NAMES, RESTRUCTURE_NAMES
+from web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+# Status (时效性) as legal databases label it (DOMAIN.md).
+STATUS_LABELS = {
+    "in_force": "现行有效",
+    "not_yet_effective": "尚未生效",
+    "amended": "已修改",
+    "partially_repealed": "部分失效",
+    "repealed": "已废止",
+    "replaced": "已被替代",
+    "expired": "已过期",
+}
+# Relation kinds, read from the source's side ("废止" = the source repeals the target).
+KIND_LABELS = {
+    "repeals": "废止",
+    "replaces": "替代",
+    "amends": "修改",
+    "partially_repeals": "部分废止",
+    "expires": "有效期届满",
+    "cites": "引用",
+    "version": "新版本",
+}
+# The same kinds read from the target's side.
+KIND_LABELS_PASSIVE = {
+    "repeals": "被废止",
+    "replaces": "被替代",
+    "amends": "被修改",
+    "partially_repeals": "被部分废止",
+    "expires": "到期",
+    "cites": "被引用",
+    "version": "旧版本",
+}
+FREQUENCY_LABELS = {"immediate": "即时", "daily": "每日", "weekly": "每周", "monthly": "每月"}
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", status or "未知")
+
+
+def kind_label(kind: str | None, passive: bool = False) -> str:
+    labels = KIND_LABELS_PASSIVE if passive else KIND_LABELS
+    return labels.get(kind or "", kind or "")
+
+
+def zh_date(value: str | dt.date | None) -> str:
+    """2024-03-19 -> 2024年3月19日 (how Chinese documents write dates)."""
+    if not value:
+        return "—"
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def query_string(params: dict[str, Any], **changes: Any) -> str:
+    """``params`` with ``changes`` applied, empty values dropped, as ``?a=b``."""
+    merged = {**params, **changes}
+    kept = {k: v for k, v in merged.items() if v not in (None, "", False)}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters["status_label"] = status_label
+    env.filters["kind_label"] = kind_label
+    env.filters["zh_date"] = zh_date
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["CHANGE_NAMES"] = CHANGE_NAMES
+    env.globals["RESTRUCTURE_NAMES"] = RESTRUCTURE_NAMES
+    env.globals["FREQUENCY_LABELS"] = FREQUENCY_LABELS
+    env.globals["query_string"] = query_string
+    env.globals["CSRF_FIELD"] = CSRF_FIELD
+    return templates
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a page; sets the CSRF cookie when this browser did not have a valid one yet."""
+    templates: Jinja2Templates = request.app.state.templates
+    context = {"csrf_token": csrf_token_for(request), **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    new_token = getattr(request.state, "new_csrf_token", None)
+    if new_token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            new_token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+    return response
