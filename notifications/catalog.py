@@ -1,0 +1,91 @@
+"""What one run reads once and every subscriber shares: events, match keys, diffs, chains.
+
+The service fills it from storage; matching and digest building then cost no queries. It
+grows with the period's events and distinct filters, not with the number of subscribers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from notifications.digest import DiffView, Digest, build_digest, diff_view
+from notifications.filters import (
+    CompiledFilter,
+    EventKeys,
+    chain_closure,
+    compile_filter,
+    event_keys,
+    filters_from_dict,
+)
+from notifications.model import EventData
+
+MAX_FILTERS = 20_000  # compiled filters kept; beyond that the cache starts over
+
+
+class Catalog:
+    def __init__(self, edges: Iterable[tuple[int, int]] = ()) -> None:
+        self._events: dict[int, EventData] = {}
+        self._keys: dict[int, EventKeys] = {}
+        self._diffs: dict[int, DiffView] = {}
+        self._edges = list(edges)
+        self._chains: dict[int, frozenset[int]] = {}
+        self._filters: dict[str, CompiledFilter] = {}
+        self._periods: dict[str, list[EventKeys]] = {}
+
+    # events ---------------------------------------------------------------------------
+    def add_events(self, events: Iterable[EventData]) -> list[EventData]:
+        added = list(events)
+        for event in added:
+            self._events.setdefault(event.id, event)
+        return added
+
+    def missing_events(self, ids: Iterable[int]) -> set[int]:
+        return {i for i in ids if i not in self._events}
+
+    def events(self, ids: Iterable[int]) -> list[EventData]:
+        """Known events among ``ids`` (an event deleted since planning is simply left out)."""
+        return [self._events[i] for i in sorted(set(ids)) if i in self._events]
+
+    def remember_period(self, period_key: str, events: Iterable[EventData]) -> None:
+        """Keep a period's events and their match keys, for every subscriber of the run."""
+        self._periods[period_key] = self.keys(self.add_events(events))
+
+    def period_keys(self, period_key: str) -> list[EventKeys]:
+        return self._periods.get(period_key, [])
+
+    def keys(self, events: Iterable[EventData]) -> list[EventKeys]:
+        keys = []
+        for event in events:
+            if event.id not in self._keys:
+                self._keys[event.id] = event_keys(event)
+            keys.append(self._keys[event.id])
+        return keys
+
+    # diffs ----------------------------------------------------------------------------
+    def missing_diffs(self, events: Iterable[EventData]) -> set[int]:
+        wanted = {e.version_diff_id for e in events if e.version_diff_id is not None}
+        return wanted - set(self._diffs)
+
+    def add_diffs(self, raw: Mapping[int, Mapping[str, Any]]) -> None:
+        for diff_id, diff in raw.items():
+            self._diffs[diff_id] = diff_view(diff_id, diff)
+
+    # filters --------------------------------------------------------------------------
+    def compiled(self, raw_filters: Mapping[str, Any] | None) -> CompiledFilter:
+        """A stored subscription filter in comparison form, its chains resolved."""
+        key = json.dumps(raw_filters or {}, sort_keys=True, ensure_ascii=False)
+        found = self._filters.get(key)
+        if found is None:
+            filters = filters_from_dict(raw_filters)
+            new_seeds = [s for s in filters.chains if s not in self._chains]
+            if new_seeds:
+                self._chains.update(chain_closure(new_seeds, self._edges))
+            if len(self._filters) >= MAX_FILTERS:
+                self._filters.clear()
+            found = self._filters[key] = compile_filter(filters, self._chains)
+        return found
+
+    def digest(self, label: str, events: Iterable[EventData]) -> Digest:
+        return build_digest(label, events, self._diffs)
