@@ -18,9 +18,26 @@ from prefect.context import TaskRunContext
 from sqlalchemy import select
 
 from flows.runtime import runtime
+from ingest.errors import FetchError
 from regtrack import pipeline, polling
 from storage.db import transaction
 from storage.models import Compilation, Source
+
+# Programming errors (a missing module, a bad call) fail at once: waiting will not fix them.
+_BUGS = (ImportError, NameError, TypeError, AttributeError, AssertionError)
+
+
+def _exception(state: Any) -> BaseException | None:
+    return state.data if isinstance(state.data, BaseException) else None
+
+
+def retry_download(_task: Any, _run: Any, state: Any) -> bool:
+    """Retry what the network may fix (timeouts, refused connections, HTTP errors), not bad content."""
+    return isinstance(_exception(state), FetchError | OSError)
+
+
+def retry_unless_bug(_task: Any, _run: Any, state: Any) -> bool:
+    return not isinstance(_exception(state), _BUGS)
 
 
 @task(name="list-sources", cache_policy=NO_CACHE)
@@ -31,13 +48,25 @@ def enabled_sources(kinds: list[str] | None = None) -> list[tuple[int, str]]:
         return [(sid, url) for sid, url, kind in rows if not kinds or kind in kinds]
 
 
-@task(name="discover-new-compilations", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+@task(
+    name="discover-new-compilations",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_download,
+    cache_policy=NO_CACHE,
+)
 def discover_source(source_id: int) -> polling.Discovery:
     engine, settings = runtime()
     return polling.discover(engine, settings, source_id)
 
 
-@task(name="fetch-compilation", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+@task(
+    name="fetch-compilation",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_download,
+    cache_policy=NO_CACHE,
+)
 def fetch_compilation(url: str, local: bool) -> bytes:
     _, settings = runtime()
     return polling.fetch_item(settings, url, local=local)
@@ -96,7 +125,13 @@ def compute_diffs() -> object:
     return compute(engine, settings)
 
 
-@task(name="send-due-digests", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+@task(
+    name="send-due-digests",
+    retries=2,
+    retry_delay_seconds=[10, 60],
+    retry_condition_fn=retry_unless_bug,
+    cache_policy=NO_CACHE,
+)
 def send_due_digests(frequency: str) -> object:
     from regtrack.digests import send_due  # the notifications stage's entry point
 
