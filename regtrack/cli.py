@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "regtrack.commands.ingest",
     "regtrack.commands.documents",
     "regtrack.commands.db",
+    "regtrack.commands.notify",
     *("regtrack.commands.sources", "regtrack.commands.run"),
     "regtrack.commands.serve",
 )
