@@ -18,6 +18,11 @@ from linking.model import Citation
 REPEAL_RE = re.compile(
     r"(?:同时|予以|一并|即行|即|均|亦|也)?(?:废止|作废|失效|不再执行|停止执行|停止施行|不再适用)"
 )
+# "决定废止《…》（…）" names its targets after the phrase.
+REPEAL_LEAD = re.compile(r"^(?:以下|下列|如下)?$")
+# "以下文件不再执行：" / "决定废止下列规范性文件：" opens a list, one document per item.
+REPEAL_LIST_RE = re.compile(rf"(?:{REPEAL_RE.pattern})[^。；;，,]{{0,16}}[：:]$")
+ITEM_START_RE = re.compile(r"^(?:[0-9]{1,3}[.、．]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|《)")
 # 004 line 7 "（代替WS/T 347—2011）"; the trap 001 line 4246 "可检测尿素 [Urea] 代替" binds no document.
 REPLACE_RE = re.compile(r"代替|替代|取代")
 # 001 line 636 "对《…（2023版）》进行了修订完善，形成了《…（2024版）》".
@@ -29,7 +34,7 @@ REVISED_RE = re.compile(r"(?:修订|修改|修正)(?:完善)?了")
 REVISED_LEAD = re.compile(r"^$")
 # The source amends only when it says it did so itself: 我委/我局…, 形成了《…》, 现印发. 001 line 1396
 # "市卫生健康委组织对《…》进行了修订" reports a revision made elsewhere.
-FIRST_PERSON_RE = re.compile(r"我委|我局|我厅|我们|我办|我部|我中心|本委|本局|省局|市局")
+SOURCE_ACTS_RE = re.compile(r"我委|我局|我厅|我们|我办|我部|我中心|本委|本局|省局|市局|决定")
 ISSUES_RE = re.compile(r"形成了|现(?:予以?|将|)印发|印发给你们|现予发布|现发布")
 # What the source issues itself is no citation: 000 line 470 "联合制定了《…》。现印发给你们",
 # 000 line 5 "现发布推荐性卫生行业标准《…》", 002 line 148 "现将《…》印发给你们".
@@ -45,7 +50,7 @@ REPLACE_LEAD = re.compile(r"^原?$")
 
 _CLAUSE_BREAK = "，,：:。；;！？!?"
 # 004 line 74 "…（国卫办职健发〔2021〕2号）中的附件1《…》和附件2《…》同时失效"; "《…》第五条废止".
-_SCOPE_RE = re.compile(
+SCOPE_RE = re.compile(
     r"附件\s*[0-9一二三四五六七八九十]+|第[一二三四五六七八九十百零〇0-9]+条(?:第[一二三四五六七八九十0-9]+款)?"
 )
 _BEFORE_SEPARATOR = re.compile(r"^[)）\]］〕]*(?:[、和与及或]|以及)?(?:中的|中|的)?$")
@@ -81,7 +86,7 @@ def targets_before(
     items: list[Mention | _Scope] = [m for m in mentions if clause_start <= m.start and m.end <= pos]
     items += [
         _Scope(s.start(), s.end(), re.sub(r"\s+", "", s.group()))
-        for s in _SCOPE_RE.finditer(blanked, clause_start, pos)
+        for s in SCOPE_RE.finditer(blanked, clause_start, pos)
     ]
     items.sort(key=lambda item: item.start)
     chain: list[Mention | _Scope] = []

@@ -33,6 +33,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     sentences = split_sentences(doc.text, doc.start_line)
     aliases: set[str] = set()
     found: list[ExtractedRelation] = []
+    in_repeal_list = False
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
         aliases.update(find_aliases(sentence.text, mentions))  # after: the defining mention is cited
@@ -41,7 +42,9 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         ctx = rules.Context(
             doc, sentence, mentions, masked(sentence.text, mentions), stated or doc_effective, following
         )
-        taken = rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)
+        listed = rules.repeal_list_item(ctx) if in_repeal_list else None
+        in_repeal_list = listed is not None or rules.opens_repeal_list(ctx)
+        taken = listed or rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)
         own.add(rules.own_instruments(ctx))
         stated_here = [rel for rel, _ in taken if rel is not None] + _citations(
             ctx, own, {m.start for _, m in taken}

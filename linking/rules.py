@@ -63,7 +63,33 @@ def repeals(ctx: Context) -> Found:
             else:
                 kind = "replaces" if _takes_its_place(ctx, target) else "repeals"
                 out.append((relation(ctx, kind, mention), mention))
+        for mention in binding.targets_after(ctx.blanked, ctx.mentions, trigger.end(), binding.REPEAL_LEAD):
+            out.append((_repeal_of(ctx, mention), mention))
     return out
+
+
+def opens_repeal_list(ctx: Context) -> bool:
+    """"以下文件不再执行：": the items that follow are repealed."""
+    return bool(binding.REPEAL_LIST_RE.search(ctx.blanked))
+
+
+def repeal_list_item(ctx: Context) -> Found | None:
+    """The document an item of a repeal list names, or None when the list has ended."""
+    if not ctx.mentions or not binding.ITEM_START_RE.match(ctx.sentence.text):
+        return None
+    mention = ctx.mentions[0]
+    return [(_repeal_of(ctx, mention), mention)]
+
+
+def _repeal_of(ctx: Context, mention: Mention) -> ExtractedRelation:
+    """废止《…》第五条: a part named right after the document makes the repeal partial."""
+    end = mention.end
+    while end < len(ctx.blanked) and ctx.blanked[end] in ")）":
+        end += 1
+    part = binding.SCOPE_RE.match(ctx.blanked, end)
+    if part:
+        return relation(ctx, "partially_repeals", mention, scope=part.group())
+    return relation(ctx, "repeals", mention)
 
 
 def _takes_its_place(ctx: Context, target: binding.Target) -> bool:
@@ -104,7 +130,7 @@ def amendments(ctx: Context) -> Found:
 
 def _revised_by_source(ctx: Context) -> bool:
     first = min(m.start for m in ctx.mentions) if ctx.mentions else len(ctx.blanked)
-    if binding.FIRST_PERSON_RE.search(ctx.blanked[:first]):
+    if binding.SOURCE_ACTS_RE.search(ctx.blanked[:first]):
         return True
     return bool(binding.ISSUES_RE.search(ctx.blanked) or binding.ISSUES_RE.search(ctx.next_text))
 

@@ -235,3 +235,63 @@ def test_never_crashes_on_arbitrary_text(text):
 @given(st.text(max_size=200))
 def test_never_crashes_on_any_unicode(text):
     extract_relations(SourceDoc("h", text, 10, None, ""))
+
+
+def _relations(text: str, title: str = "") -> list[tuple[str, str, str | None]]:
+    doc = SourceDoc("t", text, 1, None, title, written_date=date(2024, 6, 1))
+    return [
+        (r.kind, r.scope, r.citation and (r.citation.doc_number_canonical or r.citation.title))
+        for r in extract_relations(doc)
+    ]
+
+
+# Phrasings the samples do not contain, written as 废止/修改 decisions commonly are.
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "现决定废止《关于甲的通知》（卫医发〔2001〕1号）、《关于乙的通知》（卫医发〔2002〕2号）等2件规范性文件。",
+            "",
+            [("repeals", "whole", "卫医发〔2001〕1号"), ("repeals", "whole", "卫医发〔2002〕2号")],
+        ),
+        (
+            "决定废止《某某管理办法》（卫医发〔2003〕3号）第五条。",
+            "",
+            [("partially_repeals", "第五条", "卫医发〔2003〕3号")],
+        ),
+        (
+            "经研究，决定废止下列规范性文件：\n（一）《关于甲的通知》（卫医发〔2001〕1号）；\n（二）《关于乙的通知》（卫医发〔2002〕2号）。\n本决定自公布之日起施行。",
+            "",
+            [("repeals", "whole", "卫医发〔2001〕1号"), ("repeals", "whole", "卫医发〔2002〕2号")],
+        ),
+        (
+            "《某某省医疗机构管理办法（试行）》（某卫发〔2015〕12号）第十条、第十一条同时废止。",
+            "",
+            [
+                ("partially_repeals", "第十条", "某卫发〔2015〕12号"),
+                ("partially_repeals", "第十一条", "某卫发〔2015〕12号"),
+            ],
+        ),
+        (
+            "本办法自2025年1月1日起施行，原《某某省医疗机构管理办法》（某卫发〔2019〕1号）同时废止。",
+            "某某省医疗机构管理办法（2024年修订）",
+            [("replaces", "whole", "某卫发〔2019〕1号")],
+        ),
+        (
+            "《关于加强某某工作的通知》（国卫办医函〔2018〕99号）自本通知印发之日起停止执行。",
+            "",
+            [("repeals", "whole", "国卫办医函〔2018〕99号")],
+        ),
+        ("本标准代替GB 15982-2012。", "", [("replaces", "whole", "GB 15982-2012")]),
+        (
+            "国家卫生健康委决定对《某某管理办法》作如下修改：",
+            "国家卫生健康委关于修改《某某管理办法》的决定",
+            [("amends", "whole", "某某管理办法")],
+        ),
+        ("本通知有效期至2025年12月31日。", "", [("expires", "whole", None)]),
+        ("药品有效期至2025年12月31日。", "", []),
+        ("本规定施行前发布的有关规定与本规定不一致的，以本规定为准。", "", []),
+    ],
+)
+def test_unseen_phrasings(text, title, expected):
+    assert _relations(text, title) == expected
