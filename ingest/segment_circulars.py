@@ -50,6 +50,7 @@ def is_title_line(text: str) -> bool:
         and text[-1] not in _NOT_TITLE_END
         and "。" not in text  # 000 line 3388: a body sentence ending in "（各有关部门按职责分工负责）"
         and "\t" not in text
+        and "，" not in text  # titles carry no commas; prose does (000 line 1148)
         and (not text[0].isdigit() or bool(_YEAR_START_RE.match(text)))  # 001 line 1179 "2024年北京市…名单"
         and not text.startswith(("附件", "-", "（信息公开", "下载附件"))
         and parse_date(text) is None
@@ -58,14 +59,23 @@ def is_title_line(text: str) -> bool:
     )
 
 
+# A 公告 or 令 is numbered by year and serial instead of a bracketed 文号: "2024年第3号" (001 line 3106),
+# "第12号" under "…委员会令".
+_NOTICE_NUMBER_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,16})?[（(]?(?:19|20)[0-9]{2}\s*年\s*第\s*[0-9]{1,4}\s*号[）)]?$|^第\s*[0-9]{1,4}\s*号$"
+)
+
+
 def number_line(text: str) -> str | None:
-    """The 文号 when the stripped line is only a 文号 (001 line 111 "医保办函〔2024〕14号")."""
-    match = DOC_NUMBER_RE.fullmatch(text)
+    """The number when the stripped line is only a 文号 (001 line 111 "医保办函〔2024〕14号") or a
+    公告/令 number ("2024年第3号")."""
+    match = DOC_NUMBER_RE.fullmatch(text) or _NOTICE_NUMBER_RE.match(text)
     return match.group() if match else None
 
 
-def title_above(lines: list[str], index: int, floor: int) -> tuple[int, ...]:
-    """Indexes of the title lines directly above ``index`` (not below ``floor``), in file order."""
+def title_above(lines: list[str], index: int, floor: int, *, max_gap: int = _MAX_GAP) -> tuple[int, ...]:
+    """Indexes of the title lines directly above ``index`` (not below ``floor``), in file order;
+    at most ``max_gap`` blank lines between the first of them and ``index``."""
     found: list[int] = []
     gap = 0
     j = index - 1
@@ -75,7 +85,7 @@ def title_above(lines: list[str], index: int, floor: int) -> tuple[int, ...]:
             pass
         elif not text:
             gap += 1
-            if gap > _MAX_GAP:
+            if gap > (max_gap if not found else _MAX_GAP):
                 break
         elif is_title_line(text) and not _continues_sentence(lines, j, floor):
             if found and not _may_precede(text, lines[found[-1]].strip()):
@@ -113,18 +123,83 @@ def _continues_sentence(lines: list[str], index: int, floor: int) -> bool:
 
 
 def find_headers(lines: list[str], start: int, end: int) -> list[Header]:
-    """Every title + 文号 opening between ``start`` and ``end`` (0-based, end exclusive)."""
+    """Every document opening between ``start`` and ``end`` (0-based, end exclusive): a title over a
+    文号 line, or, for documents without a number, a title over an addressee line ("各省…：")."""
     headers: list[Header] = []
     floor = start
     for i in range(start, end):
-        raw = number_line(lines[i].strip())
-        if raw is None:
-            continue
-        titles = title_above(lines, i, floor)
-        if titles:
-            headers.append(Header(titles, i, raw))
-            floor = i + 1
+        text = lines[i].strip()
+        raw = number_line(text)
+        if raw is not None:
+            titles = title_above(lines, i, floor)
+            if titles:
+                headers.append(Header(titles, i, raw))
+                floor = i + 1
+        elif text.endswith(("：", ":")):
+            titles = _unnumbered_title(lines, i, floor)
+            if titles:
+                headers.append(Header(titles, None, None))
+                floor = i + 1
     return headers
+
+
+# 000 line 33 "各省、自治区、直辖市及新疆生产建设兵团卫生健康委、中医药局、疾控局："; 001 line 2994 "各有关单位：".
+_ADDRESSEE_RE = re.compile(r"^(?:各|有关|[\u4e00-\u9fff]{2,12}[、，,])[^。；！？]{0,200}[：:]$")
+# A title without a 文号 must at least end like a document's name.
+_DOCUMENT_NAME_RE = re.compile(
+    r"(?:通知|意见|办法|决定|通告|公告|批复|函|规定|方案|细则|规则|纲要|指南|要点|计划|命令|令|规范|标准|目录|清单)"
+    r"(?:[（(][^（()）]{1,12}[）)])?$"
+)
+_GAP_BEFORE_DOCUMENT = 3
+
+
+_MAX_ADDRESSEE_LINES = 5
+_MAX_ADDRESSEE_GAP = 4  # blank lines between a title and its addressee where a 文号 line could sit
+
+
+def _addressee_starts(lines: list[str], index: int, floor: int) -> list[int]:
+    """Lines where an addressee ending on line ``index`` may begin: it can run over several lines
+    (004 lines 2505-2509), each stopping mid-list."""
+    starts: list[int] = []
+    text, j = "", index
+    for _ in range(_MAX_ADDRESSEE_LINES):
+        text = lines[j].strip() + text
+        if _ADDRESSEE_RE.match(text):
+            starts.append(j)
+        above = _previous_text(lines, j, floor)
+        if above is None or lines[above].strip()[-1] in "。；;：:！？":
+            break
+        j = above
+    return starts
+
+
+def _previous_text(lines: list[str], index: int, floor: int) -> int | None:
+    for j in range(index - 1, floor - 1, -1):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _unnumbered_title(lines: list[str], addressee: int, floor: int) -> tuple[int, ...]:
+    """The title over an addressee line, when it names a document and stands clear of the text
+    before it (start of text, a sentence's end, a signature date, or a run of blank lines)."""
+    titles: tuple[int, ...] = ()
+    for first in _addressee_starts(lines, addressee, floor):
+        titles = title_above(lines, first, floor, max_gap=_MAX_ADDRESSEE_GAP)
+        if titles and _DOCUMENT_NAME_RE.search("".join(lines[j].strip() for j in titles)):
+            break
+        titles = ()
+    if not titles:
+        return ()
+    before = _previous_text(lines, titles[0], floor)
+    if (
+        before is None
+        or parse_date(lines[before].strip()) is not None
+        or lines[before].strip()[-1] in "。）)"
+    ):
+        return titles
+    blank = sum(1 for j in range(before + 1, titles[0]) if not lines[j].strip())
+    return titles if blank >= _GAP_BEFORE_DOCUMENT else ()
 
 
 def attachment_title(lines: list[str], label: int, end: int) -> tuple[str, int | None]:

@@ -22,7 +22,9 @@ _LABELS = {
 }
 LABEL_RE = re.compile("|".join(f"(?P<f{i}>{p})\\s*[:：]" for i, p in enumerate(_LABELS.values())))
 _NAMES = tuple(_LABELS)
-_BLOCK_START_RE = re.compile(r"^\s*发\s*文\s*机\s*关\s*[:：]")
+_BLOCK_START_RE = re.compile(rf"^\s*(?:{'|'.join(_LABELS.values())})\s*[:：]")
+_MIN_FIELDS = 3
+_IDENTIFYING = {"标题", "发文机关", "发文字号"}
 _MAX_BLOCK_LINES = 24
 _CONTINUATION_LOOKAHEAD = 2  # a line without a label belongs to the block if a label line follows soon
 
@@ -53,10 +55,11 @@ def read_block(lines: list[str], start: int) -> tuple[list[tuple[str, str]], int
             i += 1
             continue
         if _has_label(text):
-            if i != start and _BLOCK_START_RE.match(text):
-                break  # the next block
-            fields.extend(_fields_in(text))
-        elif fields and _label_follows(lines, i, limit):
+            found = _fields_in(text)
+            if i != start and {name for name, _ in found} & {name for name, _ in fields}:
+                break  # a field seen already: the next block begins
+            fields.extend(found)
+        elif fields and _label_follows(lines, i, limit, {name for name, _ in fields}):
             # 001 line 321: "发文机关：国家卫生健康委办公厅、中央" continues on "网信办秘书局等"
             name, value = fields[-1]
             fields[-1] = (name, value + text)
@@ -67,14 +70,15 @@ def read_block(lines: list[str], start: int) -> tuple[list[tuple[str, str]], int
     return fields, last + 1
 
 
-def _label_follows(lines: list[str], index: int, limit: int) -> bool:
+def _label_follows(lines: list[str], index: int, limit: int, seen_fields: set[str]) -> bool:
+    """Is a line of the same block (a field not seen yet) coming within a couple of lines?"""
     seen = 0
     for j in range(index + 1, limit):
         text = lines[j].strip()
         if not text:
             continue
         if _has_label(text):
-            return not _BLOCK_START_RE.match(text)
+            return not {name for name, _ in _fields_in(text)} & seen_fields
         seen += 1
         if seen >= _CONTINUATION_LOOKAHEAD:
             return False
@@ -136,10 +140,26 @@ def _compilation_title(lines: list[str], first_block: int) -> str | None:
     return None
 
 
+def block_starts(lines: list[str]) -> list[int]:
+    """Lines opening a metadata block: a label at the line start, then at least three different
+    fields including 标题, 发文机关 or 发文字号 (a stray "类别：" in a table opens nothing)."""
+    starts: list[int] = []
+    i = 0
+    while i < len(lines):
+        if _BLOCK_START_RE.match(lines[i]):
+            fields, after = read_block(lines, i)
+            names = {name for name, _ in fields}
+            if len(names) >= _MIN_FIELDS and names & _IDENTIFYING:
+                starts.append(i)
+                i = after
+                continue
+        i += 1
+    return starts
+
+
 def split(lines: list[str]) -> Segmentation | None:
     """Monthly compilation when at least two metadata blocks open documents, else None."""
-    starts = [i for i, line in enumerate(lines) if _BLOCK_START_RE.match(line)]
-    starts = [i for i in starts if len(read_block(lines, i)[0]) >= 3]
+    starts = block_starts(lines)
     if len(starts) < 2:
         return None
     spans = [

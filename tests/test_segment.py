@@ -198,3 +198,57 @@ def test_arbitrary_text_splits_or_raises_segment_error(text):
         return
     for span in spans:
         assert 1 <= span.start_line <= span.end_line
+
+
+UNNUMBERED = """关于开展甲项工作的通知
+
+各省、自治区、直辖市卫生健康委：
+
+现就有关事项通知如下。
+
+国家卫生健康委办公厅
+
+2024年3月1日
+
+
+
+
+关于印发乙项管理办法的通知
+
+各省、自治区、直辖市及新疆生产建设兵团卫生健康委、发展改革委、
+
+财政厅（局）、医保局：
+
+现印发给你们，请遵照执行。
+
+国家卫生健康委
+
+2024年3月5日
+
+国家药品监督管理局公告
+
+2024年第3号
+
+现公告如下。
+"""
+
+
+def test_circulars_without_a_bracketed_number():
+    spans = segment(UNNUMBERED)
+    assert [span.title for span in spans] == [
+        "关于开展甲项工作的通知",
+        "关于印发乙项管理办法的通知",
+        "国家药品监督管理局公告",
+    ]
+    assert [span.doc_number for span in spans] == [None, None, "2024年第3号"]
+
+
+def test_metadata_block_may_open_with_any_field():
+    text = MONTHLY.replace(
+        "发文机关：某省卫生健康委员会\n成文日期：2024 年 3 月 1 日\n",
+        "成文日期：2024 年 3 月 1 日\n发文机关：某省卫生健康委员会\n",
+    )
+    spans = segment(text)
+    assert len(spans) == 2
+    assert dict(spans[1].metadata)["发文机关"] == "某省卫生健康委员会"
+    assert "关于印发某某办法的通知" not in dict(spans[0].metadata)["关键字"]
