@@ -256,7 +256,7 @@ def run() -> dict[str, object]:
         ours = result["compare"]
         target = TARGET_SECONDS[size]
         rows.append([
-            f"{size} articles: compare() median (min–max)",
+            f"{size} articles: compare() median (min-max)",
             f"{ours['median_s'] * 1000:.1f} ms ({ours['min_s'] * 1000:.1f}–{ours['max_s'] * 1000:.1f})",
             f"< {target * 1000:.0f} ms",
             "✓" if ours["median_s"] < target else "✗",
@@ -267,7 +267,7 @@ def run() -> dict[str, object]:
             figure = result[name]
             ratio = figure["median_s"] / ours["median_s"]
             rows.append([
-                f"{size} articles: {name} (time vs compare; phantom/missed/misaligned)",
+                f"{size} articles: {name}: time, ×compare, phantom/missed/misaligned",
                 f"{figure['median_s'] * 1000:.1f} ms ×{ratio:.2f}; "
                 f"{figure['phantom']}/{figure['missed']}/{figure['misaligned']}",
                 "0/0/0" if name == "compare" else "",
