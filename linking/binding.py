@@ -22,7 +22,9 @@ REPEAL_RE = re.compile(
 REPEAL_LEAD = re.compile(r"^(?:以下|下列|如下)?$")
 # "以下文件不再执行：" / "决定废止下列规范性文件：" opens a list, one document per item.
 REPEAL_LIST_RE = re.compile(rf"(?:{REPEAL_RE.pattern})[^。；;，,]{{0,16}}[：:]$")
-ITEM_START_RE = re.compile(r"^(?:[0-9]{1,3}[.、．]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|《)")
+ITEM_START_RE = re.compile(
+    r"^(?:[0-9]{1,3}[.、．]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|《)"
+)
 # 004 line 7 "（代替WS/T 347—2011）"; the trap 001 line 4246 "可检测尿素 [Urea] 代替" binds no document.
 REPLACE_RE = re.compile(r"代替|替代|取代")
 # 001 line 636 "对《…（2023版）》进行了修订完善，形成了《…（2024版）》".

@@ -69,7 +69,7 @@ def repeals(ctx: Context) -> Found:
 
 
 def opens_repeal_list(ctx: Context) -> bool:
-    """"以下文件不再执行：": the items that follow are repealed."""
+    """A sentence like "以下文件不再执行：": the items that follow are repealed."""
     return bool(binding.REPEAL_LIST_RE.search(ctx.blanked))
 
 
