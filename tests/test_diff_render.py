@@ -145,3 +145,14 @@ def test_style_only_edits_inside_a_modified_article_are_not_marked():
     document = docx.Document(io.BytesIO(render_docx(diff)))
     runs = [run for p in document.tables[0].rows[1].cells[1].paragraphs for run in p.runs]
     assert [run.text for run in runs if run.font.strike] == ["要"]
+
+
+def test_extended_json_adds_what_renderers_need():
+    diff = sample_diff()
+    data = diff_to_dict(diff, extended=True)
+    strict = diff_to_dict(diff)
+    for full, contract, record in zip(data["articles"], strict["articles"], diff.articles, strict=True):
+        assert {k: full[k] for k in contract} == contract
+        assert set(full) - set(contract) == {"old_heading", "new_heading", "restructure", "cosmetic"}
+        assert full["new_heading"] == record.new_heading and len(full["cosmetic"]) == len(full["ops"])
+    assert json.loads(render_json(diff, extended=True)) == data
