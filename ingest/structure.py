@@ -172,11 +172,12 @@ def _items(doc: _Text, markers: list[_Marker]) -> list[Article]:
     labeller = _Labeller()
     for k, marker in enumerate(markers):
         stop = markers[k + 1].index if k + 1 < len(markers) else _end_of_body(doc.lines, marker.index)
+        path: tuple[str, ...] = ()
         if marker.kind == "item":
             item = marker
-            path, label = (), f"i{marker.number}"
+            label = f"i{marker.number}"
         else:
-            path = (doc.lines[item.index].strip(),) if item else ()
+            path = (_heading_of(doc.lines[item.index]),) if item else ()
             label = f"i{item.number}/si{marker.number}" if item else f"si{marker.number}"
         units.append(
             Article(
@@ -190,6 +191,19 @@ def _items(doc: _Text, markers: list[_Marker]) -> list[Article]:
             )
         )
     return units
+
+
+_HEADING_CUT = re.compile(r"[。；;]")
+_MAX_HEADING = 40
+
+
+def _heading_of(line: str) -> str:
+    """An item's heading as a path element: "二、重点行动任务", run-in text cut at its first sentence."""
+    text = line.strip().lstrip("-•· ").strip()
+    half = len(text) // 2
+    if len(text) % 2 == 0 and half and text[:half] == text[half:]:
+        text = text[:half]  # 003 line 43 prints every heading twice
+    return _HEADING_CUT.split(text, maxsplit=1)[0][:_MAX_HEADING]
 
 
 def _paragraphs(doc: _Text) -> list[Article]:

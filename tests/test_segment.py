@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import SegmentError
+from ingest.parse import parse_text
 from ingest.segment import segment, segment_compilation
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -252,3 +253,23 @@ def test_metadata_block_may_open_with_any_field():
     assert len(spans) == 2
     assert dict(spans[1].metadata)["发文机关"] == "某省卫生健康委员会"
     assert "关于印发某某办法的通知" not in dict(spans[0].metadata)["关键字"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("关于印发办法的通知第一二三条章、（）国卫发〔2024〕5号年月日\n 附件1：。，发文机关标题类别")
+        ),
+        max_size=400,
+    )
+)
+def test_parse_text_returns_a_compilation_or_raises_segment_error(text):
+    try:
+        compilation = parse_text(text)
+    except SegmentError:
+        return
+    assert compilation.documents
+    for document in compilation.documents:
+        assert document.start_line <= document.end_line
+        assert len({unit.label for unit in document.articles}) == len(document.articles)
