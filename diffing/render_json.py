@@ -35,7 +35,7 @@ def _article(article: ArticleChange, extended: bool) -> dict[str, Any]:
             "old_heading": article.old_heading,
             "new_heading": article.new_heading,
             "restructure": article.restructure,
-            "cosmetic": list(article.cosmetic),
+            "cosmetic": [cosmetic for _, _, cosmetic in article.spans],
         }
     return data
 
