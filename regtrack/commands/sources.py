@@ -86,7 +86,7 @@ def poll_cmd(
         for note in notes:
             out.print(f"[yellow]note:[/] {note}")
     if any(r.failed for r in reports):
-        raise typer.Exit(1)
+        raise SystemExit(1)  # reported above; typer.Exit would be swallowed under standalone_mode=False
 
 
 def reingest_cmd(
