@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.dates import parse_date
+from ingest.issuers import is_issuer_line
 from ingest.model import Article
 from ingest.normalize import join_pdf_lines, line_width, page_artifacts
 from ingest.numerals import cn_to_int
@@ -25,6 +26,7 @@ _SUBITEM_RE = re.compile(rf"{_LEAD}[（(]\s*(?P<n>[一二三四五六七八九�
 _TRAILER_RE = re.compile(
     r"^\s*(?:[-•·]\s*)?(?:（信息公开|\(信息公开|下载附件|附\s*件\s*[0-9０-９]*\s*[:：]?)"
 )
+_LIST_ENTRY_RE = re.compile(r"^[0-9０-９]{1,2}\s*[.．、]")
 _MAX_ARTICLE_JUMP = 5
 
 
@@ -96,13 +98,36 @@ def _item_markers(candidates: list[_Marker]) -> list[_Marker]:
     return kept
 
 
-def _end_of_body(lines: list[str], start: int) -> int:
-    """Where the last unit stops: before a trailer line (信息公开, 附件 list, a signature date)."""
-    for j in range(start + 1, len(lines)):
+def closing_lines(lines: list[str]) -> frozenset[int]:
+    """Lines that close a body and belong to no unit: trailers (信息公开, 下载附件, the 附件 list) and
+    signature blocks (a date alone on its line and the body names above it)."""
+    closing: set[int] = set()
+    in_list = False
+    for j, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if _TRAILER_RE.match(text) or (in_list and _LIST_ENTRY_RE.match(text)):
+            closing.add(j)
+            in_list = True  # 000 line 1204 "2.全国援外医疗工作先进个人名单" continues the 附件 list
+        elif parse_date(text) is not None:
+            closing.add(j)
+            closing.update(_signers_above(lines, j))
+        else:
+            in_list = False
+    return frozenset(closing)
+
+
+def _signers_above(lines: list[str], index: int) -> list[int]:
+    found: list[int] = []
+    for j in range(index - 1, -1, -1):
         text = lines[j].strip()
-        if text and (_TRAILER_RE.match(text) or parse_date(text) is not None):
-            return j
-    return len(lines)
+        if not text:
+            continue
+        if not is_issuer_line(text):
+            break
+        found.append(j)
+    return found
 
 
 @dataclass(frozen=True)
@@ -113,6 +138,11 @@ class _Text:
     first_line: int
     skip: frozenset[int]
     width: int
+    closing: frozenset[int]
+
+    def end_of_body(self, start: int) -> int:
+        """Where the last unit that opens at ``start`` stops: before the next closing line."""
+        return next((j for j in range(start + 1, len(self.lines)) if j in self.closing), len(self.lines))
 
     def unit_text(self, start: int, stop: int) -> str:
         return join_pdf_lines(
@@ -148,7 +178,7 @@ def _articles(doc: _Text, markers: list[_Marker]) -> list[Article]:
         if marker.kind == "section":
             section = marker
             continue
-        stop = markers[k + 1].index if k + 1 < len(markers) else _end_of_body(doc.lines, marker.index)
+        stop = markers[k + 1].index if k + 1 < len(markers) else doc.end_of_body(marker.index)
         parts = [f"ch{chapter.number}"] if chapter else []
         parts += [f"s{section.number}"] if section else []
         path = tuple(m.title for m in (chapter, section) if m)
@@ -171,7 +201,7 @@ def _items(doc: _Text, markers: list[_Marker]) -> list[Article]:
     item: _Marker | None = None
     labeller = _Labeller()
     for k, marker in enumerate(markers):
-        stop = markers[k + 1].index if k + 1 < len(markers) else _end_of_body(doc.lines, marker.index)
+        stop = markers[k + 1].index if k + 1 < len(markers) else doc.end_of_body(marker.index)
         path: tuple[str, ...] = ()
         if marker.kind == "item":
             item = marker
@@ -213,7 +243,10 @@ def _paragraphs(doc: _Text) -> list[Article]:
     last = -1
     for j, line in enumerate(doc.lines):
         text = line.strip()
-        if not text or j in doc.skip:
+        if not text or j in doc.skip or j in doc.closing:
+            if j in doc.closing and start is not None:
+                units.append(_paragraph(doc, len(units) + 1, start, last + 1))
+                start = None
             continue
         if start is None:
             start = j
@@ -257,7 +290,7 @@ def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:
     give ``i1`` and ``i1/si2``; anything else gives paragraphs ``p1``, ``p2``…
     """
     lines = text.split("\n")
-    doc = _Text(lines, first_line, frozenset(page_artifacts(lines)), line_width(lines))
+    doc = _Text(lines, first_line, frozenset(page_artifacts(lines)), line_width(lines), closing_lines(lines))
     candidates = [
         m
         for j, line in enumerate(lines)
