@@ -281,23 +281,37 @@ def spans_from_headers(lines: list[str], headers: list[Header], end: int) -> lis
     ]
 
 
+_TITLE_SEARCH_LINES = 10
+_MIN_CJK = 20
+_UNASSIGNED_WARNING_CJK = 200
+
+
 def single_document(lines: list[str]) -> DocumentSpan | None:
-    """The whole text as one document headed by its first line, when it reads like one."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or not is_title_line(lines[first].strip()):
+    """The whole text as one document headed by its first title-like line (among the first few),
+    when it reads like one."""
+    if sum(len(_CJK.findall(line)) for line in lines) < _MIN_CJK:
         return None
-    if sum(len(_CJK.findall(line)) for line in lines) < 20:
+    texts = [i for i, line in enumerate(lines) if line.strip()][:_TITLE_SEARCH_LINES]
+    first = next((i for i in texts if is_title_line(lines[i].strip())), None)
+    if first is None:
         return None
-    header = Header((first,), None, None)
-    return span_from(lines, header, len(lines))
+    return span_from(lines, Header((first,), None, None), len(lines))
+
+
+def _unassigned(lines: list[str], first: int) -> list[str]:
+    """A warning when real text sits before the first document and so belongs to none."""
+    count = sum(len(_CJK.findall(lines[j])) for j in range(first))
+    if count < _UNASSIGNED_WARNING_CJK:
+        return []
+    return [f"lines 1-{first}: {count} Chinese characters before the first document belong to no document"]
 
 
 def split(lines: list[str]) -> Segmentation | None:
-    """Circulars when two or more title + 文号 openings are found, else one document, else None."""
+    """Circulars when two or more document openings are found, else one document, else None."""
     headers = find_headers(lines, 0, len(lines))
-    if len(headers) >= 2:
-        return Segmentation("circulars", None, tuple(spans_from_headers(lines, headers, len(lines))))
-    if len(headers) == 1:
-        return Segmentation("single", None, tuple(spans_from_headers(lines, headers, len(lines))))
+    if headers:
+        kind = "circulars" if len(headers) >= 2 else "single"
+        spans = tuple(spans_from_headers(lines, headers, len(lines)))
+        return Segmentation(kind, None, spans, tuple(_unassigned(lines, headers[0].start)))
     span = single_document(lines)
     return Segmentation("single", None, (span,)) if span else None

@@ -273,3 +273,16 @@ def test_parse_text_returns_a_compilation_or_raises_segment_error(text):
     for document in compilation.documents:
         assert document.start_line <= document.end_line
         assert len({unit.label for unit in document.articles}) == len(document.articles)
+
+
+def test_text_before_the_first_document_is_reported():
+    preface = "本期导读：" + "卫生健康工作取得新进展，" * 30 + "。\n\n"
+    result = segment_compilation(preface + CIRCULARS)
+    assert len(result.spans) == 2
+    assert any("before the first document" in warning for warning in result.warnings)
+
+
+def test_single_document_title_need_not_be_the_first_line():
+    text = "首页 > 政策文件 > 正文。\n\n关于进一步完善医疗卫生服务体系的意见\n\n为深入贯彻党中央关于实施健康中国战略的决策部署，现提出如下意见。\n"
+    [span] = segment(text)
+    assert span.title == "关于进一步完善医疗卫生服务体系的意见"
