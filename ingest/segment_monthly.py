@@ -158,10 +158,13 @@ def block_starts(lines: list[str]) -> list[int]:
 
 
 def split(lines: list[str]) -> Segmentation | None:
-    """Monthly compilation when at least two metadata blocks open documents, else None."""
+    """Monthly compilation when at least two metadata blocks open documents, a single document
+    when one does (a page saved from a government site), else None."""
     starts = block_starts(lines)
-    if len(starts) < 2:
+    if not starts:
         return None
+    if len(starts) == 1:
+        return Segmentation("single", None, (span_for_block(lines, starts[0], len(lines)),))
     spans = [
         span_for_block(lines, start, starts[k + 1] if k + 1 < len(starts) else len(lines))
         for k, start in enumerate(starts)

@@ -286,3 +286,12 @@ def test_single_document_title_need_not_be_the_first_line():
     text = "首页 > 政策文件 > 正文。\n\n关于进一步完善医疗卫生服务体系的意见\n\n为深入贯彻党中央关于实施健康中国战略的决策部署，现提出如下意见。\n"
     [span] = segment(text)
     assert span.title == "关于进一步完善医疗卫生服务体系的意见"
+
+
+def test_one_metadata_block_is_a_single_document():
+    block = MONTHLY[MONTHLY.index("发文机关：某省") :]
+    result = segment_compilation(block)
+    assert result.kind == "single"
+    [span] = result.spans
+    assert dict(span.metadata)["标题"] == "关于印发某某办法的通知"
+    assert span.start_line == 1
