@@ -46,7 +46,13 @@ def _number(text: str) -> int | None:
         return None
 
 
+_MARKER_FIRST = frozenset("第一二三四五六七八九十（(-•·")
+
+
 def _match_marker(index: int, line: str) -> _Marker | None:
+    text = line.lstrip()
+    if not text or text[0] not in _MARKER_FIRST:
+        return None
     for kind, pattern in (("chapter", _CHAPTER_RE), ("section", _SECTION_RE), ("article", _ARTICLE_RE)):
         m = pattern.match(line)
         if m and (n := _number(m["n"])) is not None:
