@@ -35,7 +35,6 @@ STANDARD_RE = re.compile(
     r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])"
 )
 
-_BRACKETS = str.maketrans(_OPEN + _CLOSE, "〔" * len(_OPEN) + "〕" * len(_CLOSE))
 _WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _SPACES = re.compile(r"\s+")
 

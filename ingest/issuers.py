@@ -98,7 +98,10 @@ _STARTS = tuple(_CENTRAL + _PROVINCES)
 # A name that only qualifies the next one: 国务院国资委, 中共中央办公厅.
 _QUALIFIERS = {"国务院", "中共中央", "中央"}
 _SEPARATORS = re.compile(r"[、，,；;/\t]|\s{2,}|\u3000")
-_TRAILING = re.compile(r"(?:等\s*[0-9一二三四五六七八九十]*\s*(?:个)?(?:部门|单位)?|[（(]\s*代章\s*[）)])$")
+# "…等", "…等10部门", and 001 line 2672 "(上海市中医药管理局代章)" (a seal used on behalf).
+_TRAILING = re.compile(
+    r"(?:等\s*[0-9一二三四五六七八九十]*\s*(?:个)?(?:部门|单位)?|[（(][^（()）]*代章\s*[）)])$"
+)
 
 
 def split_run(run: str) -> list[str]:
@@ -148,6 +151,8 @@ def is_issuer_line(text: str) -> bool:
     """Does a signature line hold only body names (no sentence, no list item)?"""
     if not text or len(text) > 60 or any(ch in text for ch in "。，；：:;,！？《》“”0123456789"):
         return False
+    if _TRAILING.fullmatch(text):
+        return True  # a 代章 line under the signer names no further body
     names = split_issuers(text)
     return bool(names) and all(len(name) >= 2 and _END_RE.search(name) for name in names)
 
