@@ -24,6 +24,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, update
 
+from ingest.docnumber import canonical_doc_number
 from regtrack.settings import Settings, load_settings
 from storage.db import transaction
 from storage.models import ChangeEvent, Document, DocumentVersion, Relation, Subscription, VersionDiff
@@ -153,6 +154,8 @@ def utc(*args: int) -> datetime:
 
 
 def add_document(engine: Engine, title: str, **fields: Any) -> int:
+    if fields.get("doc_number"):
+        fields.setdefault("doc_number_canonical", canonical_doc_number(fields["doc_number"]))
     with transaction(engine, write=True) as session:
         doc = Document(identity_key=fields.pop("identity_key", f"t:{title}"), title=title, **fields)
         session.add(doc)
