@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -162,3 +163,12 @@ def test_reingest_with_bearer_token_runs_the_pipeline(client: TestClient) -> Non
     assert state["summary"].startswith("1 份汇编已重新解析")
     report = client.get("/admin", headers=headers).text
     assert "已重新解析 1 次" in report
+
+
+@pytest.mark.parametrize("path", ["/subscribe", "/admin"])
+def test_forms_carry_the_token_of_the_cookie(client: TestClient, path: str) -> None:
+    html = client.get(path).text
+    sent = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert sent and sent.group(1) == client.cookies.get(security.CSRF_COOKIE)
+    again = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert again and again.group(1) == sent.group(1)  # one token per browser, not per page

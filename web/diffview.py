@@ -46,6 +46,7 @@ def diff_from_dict(data: Mapping[str, Any]) -> DocumentDiff:
 
 def _article(a: Mapping[str, Any]) -> ArticleChange:
     ops = tuple((int(op), str(text)) for op, text in a.get("ops", []))
+    cosmetic = tuple(bool(flag) for flag in a.get("cosmetic") or ())
     return ArticleChange(
         change=a["change"],
         old_label=a.get("old_label"),
@@ -59,6 +60,7 @@ def _article(a: Mapping[str, Any]) -> ArticleChange:
         old_heading=a.get("old_heading") or "",
         new_heading=a.get("new_heading") or "",
         restructure=a.get("restructure") or "",
+        cosmetic=cosmetic if len(cosmetic) == len(ops) else (),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from diffing.model import CHANGE_NAMES, RESTRUCTURE_NAMES
 from web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for
@@ -46,6 +48,7 @@ KIND_LABELS_PASSIVE = {
     "cites": "被引用",
     "version": "旧版本",
 }
+COMPILATION_STATUS = {"ingested": "已入库", "failed": "解析失败", "pending": "处理中"}
 FREQUENCY_LABELS = {"immediate": "即时", "daily": "每日", "weekly": "每周", "monthly": "每月"}
 
 
@@ -66,6 +69,32 @@ def zh_date(value: str | dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def short_origin(origin: str | None) -> str:
+    """The file name of a path or URL: what people recognise a compilation by."""
+    return (origin or "").rstrip("/").rsplit("/", 1)[-1] or (origin or "")
+
+
+def stamp(value: str | None) -> str:
+    """2026-11-26T10:58:14+00:00 -> 2026-11-26 10:58 UTC."""
+    if not value:
+        return "—"
+    moment = dt.datetime.fromisoformat(value)
+    zone = " UTC" if moment.utcoffset() == dt.timedelta(0) else ""
+    return moment.strftime("%Y-%m-%d %H:%M") + zone
+
+
+def linkify(text: str, base_url: str) -> Markup:
+    """Plain text with this site's own URLs made into links (everything else escaped)."""
+    pattern = re.compile(re.escape(base_url) + r"/[^\s<>\"]*")
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<a href="{0}">{0}</a>').format(match.group(0)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def query_string(params: dict[str, Any], **changes: Any) -> str:
     """``params`` with ``changes`` applied, empty values dropped, as ``?a=b``."""
     merged = {**params, **changes}
@@ -82,6 +111,10 @@ def make_templates() -> Jinja2Templates:
     env.filters["status_label"] = status_label
     env.filters["kind_label"] = kind_label
     env.filters["zh_date"] = zh_date
+    env.filters["short_origin"] = short_origin
+    env.filters["stamp"] = stamp
+    env.filters["linkify"] = linkify
+    env.globals["COMPILATION_STATUS"] = COMPILATION_STATUS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["CHANGE_NAMES"] = CHANGE_NAMES
     env.globals["RESTRUCTURE_NAMES"] = RESTRUCTURE_NAMES
@@ -94,7 +127,11 @@ def make_templates() -> Jinja2Templates:
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page; sets the CSRF cookie when this browser did not have a valid one yet."""
     templates: Jinja2Templates = request.app.state.templates
-    context = {"csrf_token": csrf_token_for(request), **context}
+    context = {
+        "csrf_token": csrf_token_for(request),
+        "base_url": request.app.state.settings.base_url,
+        **context,
+    }
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     new_token = getattr(request.state, "new_csrf_token", None)
     if new_token:

@@ -139,7 +139,10 @@ def _ensure_version_diff(session, document_id: int) -> int:
         new_title=new.document.title,
     )
     row = VersionDiff(
-        old_version_id=old.id, new_version_id=new.id, summary=diff.summary.as_dict(), diff=diff_to_dict(diff)
+        old_version_id=old.id,
+        new_version_id=new.id,
+        summary=diff.summary.as_dict(),
+        diff=diff_to_dict(diff, extended=True),
     )
     session.add(row)
     session.flush()

@@ -7,8 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from diffing.render_json import diff_to_dict
 from regtrack import views
 from storage.documents import DocumentFilter, find_document
+from web import queries
 from web.deps import get_session, parse_as_of
 from web.routes.pages import check_status
 
@@ -36,7 +38,7 @@ def list_documents(
 ) -> list[dict[str, Any]]:
     day = parse_as_of(as_of)
     wanted = check_status(status)
-    f = DocumentFilter(q=q or None, issuer=issuer or None, category=category or None)
+    f = DocumentFilter(q=queries.search_text(q), issuer=issuer or None, category=category or None)
     if wanted is None:
         return views.document_rows(
             session, DocumentFilter(**{**f.__dict__, "limit": limit, "offset": offset}), day
@@ -79,7 +81,6 @@ def diff(
     new: str = Query(..., description="The newer document: " + REF_HELP),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    from diffing.render_json import diff_to_json
     from regtrack.diffs import diff_documents
 
-    return diff_to_json(diff_documents(session, old, new))
+    return diff_to_dict(diff_documents(session, old, new))
