@@ -7,7 +7,6 @@ business logic of its own. Each call owns its transactions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,19 +19,15 @@ from ingest.errors import DecodeError, IngestError
 from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
 from ingest.parse import parse_text
+from regtrack import differ, linker
 from regtrack.errors import one_line
 from regtrack.settings import Settings
 from storage.db import transaction
 from storage.documents import StoreResult, put_blob, sha256, store_parsed
-from storage.models import Blob, Compilation
+from storage.models import Blob, Compilation, DocumentVersion
 
 # Bump when a parser change should make `reingest` re-parse stored compilations.
 PARSER_VERSION = "1"
-
-# Steps run inside the ingest transaction after the documents are stored (linking, diffing).
-# Each takes (session, compilation, store result) and returns warnings to add to the report.
-AfterStore = Callable[[Session, Compilation, StoreResult], list[str]]
-AFTER_STORE: list[AfterStore] = []
 
 
 @dataclass
@@ -140,8 +135,7 @@ def _parse_and_store(
                     return IngestOutcome(comp.id, comp.sha256, origin, "unchanged")
                 stored = store_parsed(session, comp, parsed, PARSER_VERSION)
                 warnings = list(parsed.warnings)
-                for step in AFTER_STORE:
-                    warnings.extend(step(session, comp, stored))
+                warnings += _link_and_diff(session, comp, stored, decoded.text)
                 _record_success(comp, decoded.media, decoded.encoding, parsed, stored, warnings, force)
                 return IngestOutcome(
                     comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, warnings
@@ -151,6 +145,15 @@ def _parse_and_store(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, text: str) -> list[str]:
+    """Linking and diffing of what this compilation added or changed, in the ingest transaction."""
+    linker.record_new_documents(session, stored.added_ids, comp.id)
+    report = linker.link_documents(session, stored.document_ids, {comp.id: text.split("\n")})
+    differ.diffs_for_new_versions(session, stored.new_versions)
+    differ.diffs_for_relations(session, stored.document_ids)
+    return report.warnings
 
 
 def _record_success(
@@ -215,4 +218,31 @@ def reingest(
     return [ingest_bytes(engine, data, origin, settings, force=True) for _cid, data, origin in inputs]
 
 
-__all__ = ["IngestOutcome", "ingest_bytes", "read_input", "reingest", "sha256", "AFTER_STORE"]
+def relink_all(engine: Engine, settings: Settings) -> dict[str, int]:
+    """Re-link every stored document (after a change of the linking code)."""
+    with transaction(engine, write=True) as session:
+        report = linker.relink_all(session)
+    return {
+        "relations_added": report.relations_added,
+        "relations_removed": report.relations_removed,
+        "placeholders_created": report.placeholders_created,
+        "placeholders_merged": report.placeholders_merged,
+    }
+
+
+def compute_diffs(engine: Engine, settings: Settings) -> dict[str, int]:
+    """Store the diffs still missing for version pairs and amends/replaces/edition pairs."""
+    with transaction(engine, write=True) as session:
+        pairs = session.execute(
+            select(DocumentVersion.document_id, DocumentVersion.id).order_by(
+                DocumentVersion.document_id, DocumentVersion.version_no
+            )
+        ).all()
+        consecutive = [
+            (doc, prev[1], vid) for prev, (doc, vid) in zip(pairs, pairs[1:], strict=False) if prev[0] == doc
+        ]
+        stored = differ.diffs_for_new_versions(session, consecutive) + differ.diffs_for_relations(session)
+    return {"diffs_stored": stored}
+
+
+__all__ = ["IngestOutcome", "compute_diffs", "ingest_bytes", "read_input", "reingest", "relink_all", "sha256"]

@@ -58,6 +58,7 @@ class StoreResult:
     updated: int = 0
     unchanged: int = 0
     document_ids: list[int] = field(default_factory=list)
+    added_ids: list[int] = field(default_factory=list)
     # (document id, previous version id or None, new version id) for every new text seen
     new_versions: list[tuple[int, int | None, int]] = field(default_factory=list)
 
@@ -119,6 +120,7 @@ def _store_document(
         result.new_versions.append((row.id, latest.id if latest else None, version.id))
     if is_new:
         result.added += 1
+        result.added_ids.append(row.id)
     elif known is None:
         result.updated += 1
     else:
@@ -199,7 +201,7 @@ class DocumentFilter:
     offset: int = 0
 
 
-def document_query(f: DocumentFilter) -> Select[tuple[Document]]:
+def document_query(f: DocumentFilter) -> Select[Document]:
     stmt = select(Document).order_by(Document.id)
     if f.q:
         like = f"%{f.q}%"
