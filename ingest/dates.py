@@ -153,7 +153,7 @@ _EXPIRY_RE = re.compile(rf"(?:(?:本|该)《?(?:{_DOC_WORDS})》?|(?:^|(?<=[。�
 
 
 def expiry_from(text: str, *, start: date | None) -> date | None:
-    """The end of the document's own validity: "有效期至2026年3月31日", or ``start`` + "有效期5年".
+    """The last day the document is in force: "有效期至2026年3月31日", or ``start`` + "有效期5年" − 1 day.
 
     Only clauses whose subject is the document itself (本办法/本通知/…, a name the text defines
     with 简称, or a bare "自…起施行，有效期…" sentence) count: "医院评审结论有效期4年" is about hospitals.
@@ -173,8 +173,9 @@ def _expiry_value(m: re.Match[str], start: date | None) -> date | None:
         return _from_match_prefixed(m)
     if start is None:
         return None
+    # "有效期5年" from 2024-04-15 ends on 2029-04-14: the sample states both (001 line 2535).
     try:
-        return _add_years(start, cn_to_int(m["years"]))
+        return _add_years(start, cn_to_int(m["years"])) - timedelta(days=1)
     except ValueError:
         return None
 

@@ -77,8 +77,8 @@ def test_own_clause_wins_over_a_background_date():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("本办法自2024年5月1日起施行，有效期5年。", date(2029, 5, 1)),
-        ("本方案有效期五年。", date(2029, 5, 1)),
+        ("本办法自2024年5月1日起施行，有效期5年。", date(2029, 4, 30)),  # last day in force
+        ("本方案有效期五年。", date(2029, 4, 30)),
         ("本通知有效期至2026年3月31日。", date(2026, 3, 31)),
         ("医院评审结论有效期4年。", None),  # the trap in DOMAIN.md
         ("配置许可证有效期5年。", None),
@@ -90,17 +90,17 @@ def test_expiry(text, expected):
 
 def test_expiry_in_years_needs_a_start():
     assert expiry_from("本办法有效期5年。", start=None) is None
-    assert expiry_from("本办法有效期5年。", start=date(2024, 2, 29)) == date(2029, 2, 28)
+    assert expiry_from("本办法有效期5年。", start=date(2024, 2, 29)) == date(2029, 2, 27)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         # 001 line 5508: a subjectless closing sentence
-        ("本措施由青海省药品监督管理局负责解释。自2024年3月4日起施行，有效期五年。", date(2029, 5, 1)),
+        ("本措施由青海省药品监督管理局负责解释。自2024年3月4日起施行，有效期五年。", date(2029, 4, 30)),
         # 001 line 2875: 本办法 opens the sentence, but 有效期 belongs to the 评审结论
         ("本办法所称医院评审包括各级各类医院的评审（下同），医院评审结论有效期4年，实行动态管理。", None),
-        ("第三十九条 本办法自印发之日起施行，有效期 5 年。", date(2029, 5, 1)),
+        ("第三十九条 本办法自印发之日起施行，有效期 5 年。", date(2029, 4, 30)),
         (
             "（以下简称《免罚清单》）……(五) 《免罚清单》自2024年4月1日起施行,有效期至2026年3月31日。",
             date(2026, 3, 31),
