@@ -267,8 +267,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 def declared_charset(data: bytes, content_type: str | None) -> str | None:
     """The charset an HTTP Content-Type or the page's own <meta> declares, if any."""
     if content_type:
-        match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
-        if match:
-            return match.group(1)
-    match = _META_CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii") if match else None
+        header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
+        if header:
+            return header.group(1)
+    meta = _META_CHARSET.search(data[:4096])
+    return meta.group(1).decode("ascii") if meta else None

@@ -132,7 +132,7 @@ def _hinted_media(filename: str | None, content_type: str | None) -> str | None:
 
 
 _HTML_START = re.compile(
-    rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.S
+    rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.S
 )
 
 

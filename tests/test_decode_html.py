@@ -177,3 +177,21 @@ def test_an_empty_page_is_a_decode_error() -> None:
 
     with pytest.raises(DecodeError, match=r"^empty file \(no text after decoding\)$"):
         decode(b"<!DOCTYPE html><html><head><script>var a=1;</script></head><body> </body></html>")
+
+
+def test_body_split_into_one_div_per_paragraph_is_found_whole() -> None:
+    divs = "".join(f"<div class='p'><p>{p}</p></div>" for p in PARAGRAPHS[:30])
+    page = f"<html><body><div class='side'><p>{'热点新闻' * 5}</p></div><div class='c'>{divs}</div></body></html>"
+    assert html_to_text(page).text.split("\n\n") == PARAGRAPHS[:30]
+
+
+def test_text_split_by_br_outweighs_a_short_paragraph_list() -> None:
+    page = f"""<html><body><ul><li><p>首页</p></li><li><p>机构</p></li></ul>
+    <div class="text">{"<br>".join(PARAGRAPHS[10:16])}</div></body></html>"""
+    assert html_to_text(page).text.split("\n") == PARAGRAPHS[10:16]
+
+
+def test_deeply_nested_page_is_read_without_recursion() -> None:
+    depth = 5000
+    page = "<html><body>" + "<div>" * depth + f"<p>{ARTICLE_32}</p>" + "</div>" * depth + "</body></html>"
+    assert ARTICLE_32 in html_to_text(page).text.split("\n")
