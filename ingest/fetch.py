@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,13 +71,14 @@ def fetch(
     allow_private: bool = False,
     allowed_networks: Sequence[str] = (),
     total_timeout: float | None = None,
+    verify: ssl.SSLContext | bool = True,
 ) -> FetchResult:
     """GET ``url``; "not_modified" when the server answers 304 to the validators given.
 
     ``allow_private`` lifts the address checks; ``allowed_networks`` (CIDRs, e.g. an intranet
     mirror) lifts them for those networks only. ``timeout`` bounds connecting and each read;
     ``total_timeout`` (default 10 × timeout) bounds the whole download, so a server dripping
-    bytes cannot hold it forever.
+    bytes cannot hold it forever. ``verify`` is httpx's: an SSLContext trusts a private CA.
     """
     policy = _AddressPolicy(allow_private, tuple(ipaddress.ip_network(n) for n in allowed_networks))
     deadline = time.monotonic() + (total_timeout if total_timeout is not None else timeout * 10)
@@ -86,7 +88,9 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     # trust_env off: a proxy from the environment would bypass the address checks.
-    with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False, verify=verify
+    ) as client:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             target = _checked_target(current, policy)

@@ -4,13 +4,14 @@ and reading local files inside allowed roots."""
 from __future__ import annotations
 
 import os
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from fixtures_build import sample_text
+from fixtures_build import build_tls_files, sample_text
 
 from ingest.errors import FetchError
 from ingest.fetch import FetchResult, fetch, read_local, refused_address_reason
@@ -122,6 +123,42 @@ def server() -> Iterator[str]:
         release.set()
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, ssl.SSLContext]]:
+    """HTTPS on 127.0.0.1 with a certificate for "localhost" from a throwaway CA."""
+    pytest.importorskip("cryptography")
+    ca, cert, key = build_tls_files(tmp_path_factory.mktemp("tls"))
+    release = threading.Event()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"release": release}))
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield httpd.server_address[1], ssl.create_default_context(cafile=str(ca))
+    finally:
+        release.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_https_to_a_pinned_address_still_verifies_the_certificate_for_the_name(
+    tls_server: tuple[int, ssl.SSLContext],
+) -> None:
+    port, trust = tls_server
+    result = fetch(f"https://localhost:{port}/doc", allow_private=True, verify=trust)
+    assert (result.data, result.final_url) == (DOC, f"https://localhost:{port}/doc")
+
+
+def test_https_certificate_for_another_name_is_refused(tls_server: tuple[int, ssl.SSLContext]) -> None:
+    port, trust = tls_server
+    with pytest.raises(
+        FetchError, match=r"^cannot fetch https://127\.0\.0\.1:\d+/doc: ConnectError: .*certificate"
+    ):
+        fetch(f"https://127.0.0.1:{port}/doc", allow_private=True, verify=trust)
 
 
 def test_fetch_returns_bytes_and_validators(server: str) -> None:
