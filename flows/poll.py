@@ -63,7 +63,7 @@ def poll_and_ingest(
     reported (flow result, log, artifact) and the others go on.
     """
     sources = poll_sources(kinds)
-    new = [i["compilation_id"] for s in sources for i in s["items"] if i["status"] == "ingested"]
+    new = sorted({i["compilation_id"] for s in sources for i in s["items"] if i["status"] == "ingested"})
     steps: list[dict[str, Any]] = []
     if new:
         steps.append(run_step(tasks.relink))

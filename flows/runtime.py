@@ -31,3 +31,11 @@ def runtime() -> tuple[Engine, Settings]:
 def retry_delays(retries: int) -> list[float]:
     """Growing waits between download retries: 2 s, 10 s, 50 s, then 2 minutes."""
     return [float(min(2 * 5**i, 120)) for i in range(max(retries, 1))]
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and a worker that shuts down)."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()

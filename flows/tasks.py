@@ -1,7 +1,7 @@
 """Prefect tasks: each is one call of an application service (regtrack.polling, regtrack.pipeline …).
 
 Retries only where I/O can fail (reading a source, downloading a compilation, sending mail).
-Ingesting is cached by the content hash of the bytes (and parser version and database), so a
+Ingesting is cached by the content hash of the bytes (and parser version, within a flow run), so a
 retried flow run does not parse the same compilation twice. Modules that other stages provide
 (linking, diffing, digests) are imported inside their task: a missing one fails only that task.
 """
@@ -72,12 +72,14 @@ def fetch_compilation(url: str, local: bool) -> bytes:
     return polling.fetch_item(settings, url, local=local)
 
 
-def content_cache_key(_context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Same bytes, same parser, same database: the ingest is already done."""
-    _, settings = runtime()
+def content_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """Same bytes and parser within one flow run (and its retries): the ingest is already done.
+
+    Scoped to the flow run because the result describes database rows: a cache shared across
+    runs would answer "ingested" for a database that was reset since.
+    """
     content = hashlib.sha256(parameters["data"]).hexdigest()
-    database = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
-    return f"ingest-{content}-p{pipeline.PARSER_VERSION}-{database}"
+    return f"ingest-{content}-p{pipeline.PARSER_VERSION}-run-{context.task_run.flow_run_id}"
 
 
 @task(
