@@ -59,9 +59,12 @@ def test_relations_and_chain_mirror_the_cli(client: TestClient, cli, seeded_url:
 
 
 def test_diff_mirrors_the_cli(client: TestClient, cli, seeded_url: str, seeded: Seeded) -> None:
-    old, new = str(seeded.predecessor_id), str(seeded.headline_id)
+    old, new = str(seeded.headline_id), str(seeded.amended_id)
     api = client.get("/api/diff", params={"old": old, "new": new}).json()
     assert api == cli_json(cli, seeded_url, "diff", old, new)
+    assert api["summary"]["added"] > 0 and api["summary"]["removed"] > 0
+    citation_only = client.get("/api/diff", params={"old": str(seeded.predecessor_id), "new": new})
+    assert citation_only.status_code == 400 and "known only by citation" in citation_only.json()["error"]
 
 
 def test_errors_are_json(client: TestClient) -> None:

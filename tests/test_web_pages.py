@@ -128,9 +128,13 @@ def test_stored_diff_downloads(client: TestClient, seeded: Seeded, fmt: str) -> 
 
 
 def test_compare_two_documents(client: TestClient, seeded: Seeded) -> None:
-    response = client.get("/diff", params={"old": str(seeded.predecessor_id), "new": str(seeded.headline_id)})
+    response = client.get("/diff", params={"old": str(seeded.headline_id), "new": str(seeded.amended_id)})
     assert response.status_code == 200
-    assert "新旧对照表" in response.text
+    assert "新旧对照表" in response.text and 'class="change change-added"' in response.text
+    citation_only = client.get(
+        "/diff", params={"old": str(seeded.predecessor_id), "new": str(seeded.headline_id)}
+    )
+    assert citation_only.status_code == 400 and "known only by citation" in citation_only.text
     json_download = client.get(
         "/diff", params={"old": str(seeded.headline_id), "new": str(seeded.headline_id), "format": "json"}
     )

@@ -172,3 +172,11 @@ def test_forms_carry_the_token_of_the_cookie(client: TestClient, path: str) -> N
     assert sent and sent.group(1) == client.cookies.get(security.CSRF_COOKIE)
     again = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
     assert again and again.group(1) == sent.group(1)  # one token per browser, not per page
+
+
+@pytest.mark.parametrize("path", ["/diff", "/api/diff"])
+def test_diff_never_reads_server_files(client: TestClient, path: str) -> None:
+    for ref in ("/etc/passwd", "pyproject.toml"):
+        response = client.get(path, params={"old": ref, "new": ref})
+        assert response.status_code == 404, (path, ref)
+        assert "root:" not in response.text and "[project]" not in response.text

@@ -12,6 +12,7 @@ from regtrack import views
 from storage.documents import DocumentFilter, find_document
 from web import queries
 from web.deps import get_session, parse_as_of
+from web.diffview import compare_stored
 from web.routes.pages import check_status
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -81,6 +82,4 @@ def diff(
     new: str = Query(..., description="The newer document: " + REF_HELP),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    from regtrack.diffs import diff_documents
-
-    return diff_to_dict(diff_documents(session, old, new))
+    return diff_to_dict(compare_stored(session, old, new))

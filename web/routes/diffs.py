@@ -11,7 +11,7 @@ from diffing.model import DocumentDiff
 from storage.errors import NotFound
 from storage.models import DocumentVersion, VersionDiff
 from web.deps import get_session
-from web.diffview import FORMATS, VIEWS, check_choice, diff_from_dict, download
+from web.diffview import FORMATS, VIEWS, check_choice, compare_stored, diff_from_dict, download
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,10 +54,8 @@ def compare_documents(
     format: str | None = None,
     session: Session = Depends(get_session),
 ) -> Any:
-    from regtrack.diffs import diff_documents
-
     fmt = check_choice("format", format, FORMATS)
-    diff = diff_documents(session, old, new)
+    diff = compare_stored(session, old, new)
     if fmt:
         return download(diff, fmt, "新旧对照表", changed_only=changed == "1")
     params = {"old": old, "new": new}
