@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,9 +39,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Control characters a text document may carry: tab, newlines, form feed (page break of
-# pdftotext output), vertical tab.
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
 
 PLAUSIBLE_MIN = 0.85  # right decodings of the samples score >= 0.99, wrong ones <= 0.6
 _AMBIGUOUS_MARGIN = 0.1
@@ -74,13 +70,14 @@ def decode_plain(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         return _detect(data)
     _check_clean(text, "utf-8")
-    if plausibility(text) < PLAUSIBLE_MIN:
-        # A few GBK characters can form valid UTF-8 (通知 = CD A8 D6 AA): ask the detector,
-        # but keep UTF-8 when nothing else is plausible (valid UTF-8 in another script).
-        try:
-            return _detect(data)
-        except DecodeError:
-            pass
+    evidence = _evidence(text)
+    if evidence == 0 or (evidence >= _MIN_EVIDENCE and plausibility(text) >= PLAUSIBLE_MIN):
+        return text, "utf-8"
+    # A few GBK characters can form valid UTF-8 (通知 = CD A8 D6 AA, 录 = C2 BC = "¼"): when
+    # another encoding reads plausibly, choose among all (or refuse); else it is UTF-8.
+    ranked = _ranked(data)
+    if ranked[0].plausibility >= PLAUSIBLE_MIN:
+        return _pick(data, ranked)
     return text, "utf-8"
 
 
@@ -128,9 +125,16 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str]:
 
 
 def _detect(data: bytes) -> tuple[str, str]:
-    ranked = sorted(_candidates(data), key=lambda c: (_score(c), -c.bad), reverse=True)
+    return _pick(data, _ranked(data))
+
+
+def _ranked(data: bytes) -> list[_Candidate]:
+    return sorted(_candidates(data), key=lambda c: (_score(c), -c.bad), reverse=True)
+
+
+def _pick(data: bytes, ranked: list[_Candidate]) -> tuple[str, str]:
     best = ranked[0]
-    if best.plausibility < PLAUSIBLE_MIN or best.bad > _bad_allowance(best.text):
+    if best.plausibility < PLAUSIBLE_MIN or count_bad(best.text) > _bad_allowance(best.text):
         if _looks_binary(data):
             raise DecodeError("binary data, not a text document")
         raise DecodeError(
@@ -144,7 +148,7 @@ def _detect(data: bytes) -> tuple[str, str]:
             f"cannot tell the text encoding ({best.encoding} and {rival.encoding} both read "
             "plausibly); save the file as UTF-8"
         )
-    return best.text, best.encoding
+    return best.text, best.encoding.replace("_", "-")
 
 
 def _score(candidate: _Candidate) -> float:
@@ -154,8 +158,12 @@ def _score(candidate: _Candidate) -> float:
 def _too_close(best: _Candidate, rival: _Candidate | None) -> bool:
     if rival is None or rival.plausibility < PLAUSIBLE_MIN - _AMBIGUOUS_MARGIN:
         return False
-    evidence = sum(1 for ch in best.text if not ch.isascii())
-    return evidence < _MIN_EVIDENCE or _score(best) - _score(rival) < _AMBIGUOUS_MARGIN
+    return _evidence(best.text) < _MIN_EVIDENCE or _score(best) - _score(rival) < _AMBIGUOUS_MARGIN
+
+
+def _evidence(text: str) -> int:
+    """How many characters can tell encodings apart: the non-ASCII ones."""
+    return len(_NOT_SCORED.sub("", text))
 
 
 def _candidates(data: bytes) -> list[_Candidate]:
@@ -176,7 +184,9 @@ def _candidates(data: bytes) -> list[_Candidate]:
 
 def _candidate(data: bytes, encoding: str) -> _Candidate:
     text = data.decode(encoding, errors="replace")
-    return _Candidate(encoding, text, plausibility(text), count_bad(text))
+    sample = _sample(text)
+    bad = count_bad(sample) * len(text) // max(len(sample), 1)  # scaled: exact once picked
+    return _Candidate(encoding, text, plausibility(sample), bad)
 
 
 def _check_clean(text: str, encoding: str) -> None:
@@ -191,13 +201,14 @@ def _check_clean(text: str, encoding: str) -> None:
     raise DecodeError("binary data, not a text document (control characters)")
 
 
+# Control characters (category Cc) other than tab, newlines, vertical tab and form feed; and
+# the replacement character a lenient decode leaves for each bad byte.
+_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def count_bad(text: str) -> int:
     """Replacement characters plus control characters no text document carries."""
-    return sum(
-        1
-        for ch in text
-        if ch == "\ufffd" or (ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc")
-    )
+    return len(_BAD.findall(text))
 
 
 def _bad_allowance(text: str) -> int:
@@ -210,17 +221,25 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.02
 
 
+_NOT_SCORED = re.compile(r"[\x00-\x7f\s]+")
+_SAMPLE_CHUNKS, _CHUNK = 8, 50_000
+
+
+def _sample(text: str) -> str:
+    """Eight chunks spread over a long text: shares measured on them are stable already."""
+    if len(text) <= _SAMPLE_CHUNKS * _CHUNK:
+        return text
+    step = len(text) // _SAMPLE_CHUNKS
+    return "".join(text[i * step : i * step + _CHUNK] for i in range(_SAMPLE_CHUNKS))
+
+
 def plausibility(text: str) -> float:
     """Share of the non-ASCII, non-space characters that Chinese documents commonly use."""
-    common = _common_characters()
-    total = ok = 0
-    for ch in text:
-        if ch.isascii() or ch.isspace():
-            continue
-        total += 1
-        if ch in common or ch in _LATIN or _is_common_symbol(ord(ch)):
-            ok += 1
-    return ok / total if total else 1.0
+    scored = _NOT_SCORED.sub("", _sample(text))
+    if not scored:
+        return 1.0
+    plausible = _plausible_characters()
+    return sum(1 for ch in scored if ch in plausible) / len(scored)
 
 
 # Latin letters and signs a Chinese document uses: pinyin with tone marks, accents of foreign
@@ -237,16 +256,15 @@ _COMMON_SYMBOL_RANGES = (
 )
 
 
-def _is_common_symbol(code: int) -> bool:
-    return any(low <= code <= high for low, high in _COMMON_SYMBOL_RANGES)
-
-
 @lru_cache(maxsize=1)
-def _common_characters() -> frozenset[str]:
-    """The hanzi of GB2312 (6,763 simplified) and Big5 level 1 (5,401 common traditional)."""
-    chars: set[str] = set()
+def _plausible_characters() -> frozenset[str]:
+    """The hanzi of GB2312 (6,763 simplified) and Big5 level 1 (5,401 common traditional),
+    with the Latin letters and the symbol blocks above."""
+    chars: set[str] = set(_LATIN)
     chars |= _decodable("gb2312", range(0xB0, 0xF8), range(0xA1, 0xFF))
     chars |= _decodable("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])
+    for low, high in _COMMON_SYMBOL_RANGES:
+        chars.update(chr(code) for code in range(low, high + 1))
     return frozenset(chars)
 
 

@@ -193,7 +193,9 @@ def test_decoding_never_returns_a_wrong_text(text: str, encoding: str) -> None:
     try:
         decoded = decode(data)
     except DecodeError:
-        assert encoding in ("gb18030", "big5") or not text.strip()
+        # Refusing is right for legacy encodings and for a few characters without a BOM.
+        few = sum(1 for ch in text if not ch.isascii() and not ch.isspace()) < 6
+        assert encoding in ("gb18030", "big5") or not text.strip() or (encoding == "utf-8" and few)
         return
     assert decoded.text == text.replace("\r\n", "\n").replace("\r", "\n")
 
