@@ -15,10 +15,25 @@ _SPLIT = re.compile(r"[\s,，、;；]+")
 _TITLE_ISSUER = re.compile(r"^(?P<issuer>[^关《〈]{2,40}?)关于")
 
 
+# Bodies renamed by the State Council reforms of 2013 and 2018: a 2010 卫生部 text and its 2024
+# 国家卫生健康委 successor are one instrument's editions (001 line 876 repeals 卫办应急发〔2010〕183号).
+_RENAMED = {
+    "卫生部": "国家卫生健康委",
+    "国家卫生计生委": "国家卫生健康委",
+    "国家卫生和计划生育委": "国家卫生健康委",
+    "国家食品药品监督管理总局": "国家药监局",
+    "国家食品药品监督管理局": "国家药监局",
+    "国家药品监督管理局": "国家药监局",
+    "国家中医药管理局": "国家中医药局",
+    "人力资源社会保障部": "人力资源和社会保障部",
+    "国家医疗保障局": "国家医保局",
+}
+
+
 def issuer_root(name: str) -> str:
-    """国家卫生健康委员会办公厅 → 国家卫生健康委."""
-    key = _OFFICE.sub("", comparison_key(name))
-    return _LONG_FORM.sub("委", key)
+    """国家卫生健康委员会办公厅 → 国家卫生健康委; 卫生部办公厅 → 国家卫生健康委 (its successor)."""
+    key = _LONG_FORM.sub("委", _OFFICE.sub("", comparison_key(name)))
+    return _RENAMED.get(key, key)
 
 
 def _roots(issuers: Iterable[str]) -> set[str]:

@@ -29,10 +29,13 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 COMMAND_MODULES = (
     "regtrack.commands.ingest",
     "regtrack.commands.documents",
-    "regtrack.commands.db",
+    "regtrack.commands.links",
+    "regtrack.commands.diff",
     "regtrack.commands.notify",
-    *("regtrack.commands.sources", "regtrack.commands.run"),
+    "regtrack.commands.sources",
+    "regtrack.commands.run",
     "regtrack.commands.serve",
+    "regtrack.commands.db",
 )
 
 

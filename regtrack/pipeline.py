@@ -19,7 +19,7 @@ from ingest.errors import DecodeError, IngestError
 from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
 from ingest.parse import parse_text
-from regtrack import differ, linker
+from regtrack import diffs, linker
 from regtrack.errors import one_line
 from regtrack.settings import Settings
 from storage.db import transaction
@@ -151,8 +151,8 @@ def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, tex
     """Linking and diffing of what this compilation added or changed, in the ingest transaction."""
     linker.record_new_documents(session, stored.added_ids, comp.id)
     report = linker.link_documents(session, stored.document_ids, {comp.id: text.split("\n")})
-    differ.diffs_for_new_versions(session, stored.new_versions)
-    differ.diffs_for_relations(session, stored.document_ids)
+    diffs.diffs_for_new_versions(session, stored.new_versions)
+    diffs.diffs_for_relations(session, stored.document_ids)
     return report.warnings
 
 
@@ -241,7 +241,7 @@ def compute_diffs(engine: Engine, settings: Settings) -> dict[str, int]:
         consecutive = [
             (doc, prev[1], vid) for prev, (doc, vid) in zip(pairs, pairs[1:], strict=False) if prev[0] == doc
         ]
-        stored = differ.diffs_for_new_versions(session, consecutive) + differ.diffs_for_relations(session)
+        stored = diffs.diffs_for_new_versions(session, consecutive) + diffs.diffs_for_relations(session)
     return {"diffs_stored": stored}
 
 

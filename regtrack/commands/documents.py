@@ -79,12 +79,12 @@ def show_cmd(
     if as_json:
         print_json(data)
         return
-    out.print(f"[bold]{data['title']}[/]  {data['doc_number'] or ''}  [{data['status']}]")
+    out.print(f"{data['title']}  {data['doc_number'] or ''}  [{data['status']}]", markup=False, style="bold")
     for key in ("issuer", "written_date", "published_date", "effective_date", "expiry_date", "category"):
         if data[key]:
-            out.print(f"  {key}: {data[key]}")
+            out.print(f"  {key}: {data[key]}", markup=False)
     for art in data["articles"]:
-        out.print(f"[cyan]{art['label']}[/] {art['text']}", markup=True)
+        out.print(f"{art['label']} {art['text']}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -32,11 +32,12 @@ def ingest_cmd(
         return
     for o in outcomes:
         out.print(
-            f"[bold]{o.source}[/]: {o.status} — compilation {o.compilation_id}, "
-            f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings"
+            f"{o.source}: {o.status} — compilation {o.compilation_id}, "
+            f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings",
+            markup=False,
         )
         for w in o.warnings[:10]:
-            out.print(f"  [yellow]warning:[/] {w}", markup=True)
+            out.print(f"  warning: {w}", markup=False, style="yellow")
 
 
 def register(app: typer.Typer) -> None:
