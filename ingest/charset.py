@@ -96,8 +96,8 @@ def decode_markup(data: bytes, declared: str | None) -> tuple[str, str]:
     encoding = _codec_name(declared) if declared else None
     if encoding is not None:
         candidate = _candidate(data, encoding)
-        if candidate.bad <= _bad_allowance(candidate.text):
-            return candidate.text, encoding
+        if count_bad(candidate.text) <= _bad_allowance(candidate.text):
+            return candidate.text, encoding.replace("_", "-")
     return decode_plain(data)
 
 
@@ -138,7 +138,7 @@ def _pick(data: bytes, ranked: list[_Candidate]) -> tuple[str, str]:
         if _looks_binary(data):
             raise DecodeError("binary data, not a text document")
         raise DecodeError(
-            f"cannot tell the text encoding (best guess {best.encoding} is unreliable); "
+            f"cannot tell the text encoding (best guess {best.encoding.replace('_', '-')} is unreliable); "
             "save the file as UTF-8"
         )
     rival = next((c for c in ranked[1:] if c.text != best.text), None)

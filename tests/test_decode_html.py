@@ -195,3 +195,12 @@ def test_deeply_nested_page_is_read_without_recursion() -> None:
     depth = 5000
     page = "<html><body>" + "<div>" * depth + f"<p>{ARTICLE_32}</p>" + "</div>" * depth + "</body></html>"
     assert ARTICLE_32 in html_to_text(page).text.split("\n")
+
+
+def test_declared_charset_tolerates_one_damaged_byte_in_a_long_page() -> None:
+    page = gov_page(PARAGRAPHS, charset="utf-8").encode("utf-8")
+    damaged = page[:5000] + b"\xff" + page[5000:]
+    decoded = decode(damaged)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 1
+    assert ARTICLE_32 in decoded.text.split("\n")
