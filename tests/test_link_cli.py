@@ -144,12 +144,12 @@ def test_placeholder_becomes_the_real_document_when_it_arrives(cli, db_url, tmp_
 
 
 def test_impact_lists_documents_citing_a_repealed_one(cli, db_url) -> None:
-    ingest(cli, db_url, "001", "004")
+    ingest(cli, db_url, "001", "000")
     data = run_json(
         cli, "--db", db_url, "impact", "卫办应急发〔2010〕183号", "--as-of", "2024-06-01", "--json"
     )
     assert data["document"]["status"] == "repealed"
-    # 004 line 2214: 国卫医急发〔2023〕37号 still cites the 2010 办法 that 001 repealed
+    # 000 line 2214: 国卫医急发〔2023〕37号 still cites the 2010 办法 that 001 repealed
     assert [r["document"]["doc_number"] for r in data["cited_by_in_force"]] == ["国卫医急发〔2023〕37号"]
     everything = run_json(cli, "--db", db_url, "impact", "--as-of", "2024-06-01", "--json")
     assert any(r["target"]["doc_number"] == "卫办应急发〔2010〕183号" for r in everything)
