@@ -99,20 +99,20 @@ def test_unknown_things_are_404(client: TestClient) -> None:
 
 def test_stored_diff_page_marks_changed_characters(client: TestClient, seeded: Seeded) -> None:
     path = f"/diffs/{seeded.version_diff_id}"
-    html = client.get(path).text
+    html = client.get(path).text  # changed articles only, by default
     assert "新旧对照表" in html
     assert "<del>5</del>" in html and "<ins>6</ins>" in html  # 2025 → 2026, one character
-    changed_only = client.get(path, params={"changed": "1"}).text
-    assert changed_only.count('class="diff-row-head') < html.count('class="diff-row-head')
-    assert changed_only.count('class="diff-row-head') == 1
-    inline = client.get(path, params={"view": "inline", "changed": "1"}).text
+    assert html.count('class="diff-row-head') == 1
+    everything = client.get(path, params={"changed": "0"}).text
+    assert everything.count('class="diff-row-head') > 10
+    inline = client.get(path, params={"view": "inline"}).text
     assert 'class="inline-diff"' in inline and "<del>5</del><ins>6</ins>" in inline
     assert client.get(path, params={"view": "sideways"}).status_code == 400
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "json"])
 def test_stored_diff_downloads(client: TestClient, seeded: Seeded, fmt: str) -> None:
-    response = client.get(f"/diffs/{seeded.version_diff_id}", params={"format": fmt, "changed": "1"})
+    response = client.get(f"/diffs/{seeded.version_diff_id}", params={"format": fmt})
     assert response.status_code == 200
     assert response.headers["content-disposition"].startswith("attachment;")
     assert f".{fmt}" in response.headers["content-disposition"]
@@ -139,3 +139,18 @@ def test_compare_two_documents(client: TestClient, seeded: Seeded) -> None:
         "/diff", params={"old": str(seeded.headline_id), "new": str(seeded.headline_id), "format": "json"}
     )
     assert json.loads(json_download.content)["summary"]["modified"] == 0
+
+
+def test_citations_are_folded_and_grouped_by_sentence(client: TestClient, seeded: Seeded) -> None:
+    html = client.get(f"/documents/{seeded.headline_id}").text
+    effects = html[html.index('id="out-h"') : html.index('class="cites"')]
+    assert "同时废止" in effects and "中华人民共和国突发事件应对法" not in effects
+    cites = html[html.index('class="cites"') : html.index('id="in-h"')]
+    assert "中华人民共和国突发事件应对法" in cites
+    assert cites.count("为加强和规范国家卫生应急队伍建设与管理") == 1  # one sentence citing four documents
+    assert "trial_to_formal" not in html and "由试行版转为正式版" in html
+
+
+def test_repealed_document_lists_who_still_cites_it(client: TestClient, seeded: Seeded) -> None:
+    html = client.get(f"/documents/{seeded.predecessor_id}", params={"as_of": "2024-05-01"}).text
+    assert "仍在引用本文件的现行文件" in html

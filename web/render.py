@@ -36,7 +36,7 @@ KIND_LABELS = {
     "partially_repeals": "部分废止",
     "expires": "有效期届满",
     "cites": "引用",
-    "version": "新版本",
+    "version": "旧版本",
 }
 # The same kinds read from the target's side.
 KIND_LABELS_PASSIVE = {
@@ -46,7 +46,7 @@ KIND_LABELS_PASSIVE = {
     "partially_repeals": "被部分废止",
     "expires": "到期",
     "cites": "被引用",
-    "version": "旧版本",
+    "version": "新版本",
 }
 COMPILATION_STATUS = {"ingested": "已入库", "failed": "解析失败", "pending": "处理中"}
 FREQUENCY_LABELS = {"immediate": "即时", "daily": "每日", "weekly": "每周", "monthly": "每月"}

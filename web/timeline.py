@@ -37,6 +37,8 @@ class Node:
 class Edge:
     kind: str
     effective_date: str | None
+    quote: str | None = None  # the sentence that makes the edge, when one does
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class PlacedNode:
     caption: str
     meta: str
     edge_label: str | None  # the edge to the next node, drawn below this one
+    edge: Edge | None
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,14 @@ def _node(data: dict[str, Any], current: bool) -> Node:
 
 
 def _edge(step: dict[str, Any]) -> Edge:
-    return Edge(kind=step.get("kind") or "", effective_date=step.get("effective_date"))
+    evidence = step.get("evidence") or {}
+    quote = evidence.get("quote") if step.get("kind") != "version" else None  # a reason code, not a sentence
+    return Edge(
+        kind=step.get("kind") or "",
+        effective_date=step.get("effective_date"),
+        quote=quote,
+        line=evidence.get("line"),
+    )
 
 
 def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = TITLE_LINES) -> tuple[str, ...]:
@@ -99,7 +109,7 @@ def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = TITLE_LINES) -> tu
 
 def edge_label(edge: Edge) -> str:
     when = f"自{zh_date(edge.effective_date)}起" if edge.effective_date else "生效日期不详"
-    return f"↓ {kind_label(edge.kind)} · {when}"
+    return f"↓ {kind_label(edge.kind, passive=True)} · {when}"
 
 
 def layout(nodes: list[Node], edges: list[Edge]) -> Timeline:
@@ -119,6 +129,7 @@ def layout(nodes: list[Node], edges: list[Edge]) -> Timeline:
                 caption=caption,
                 meta=meta,
                 edge_label=edge_label(edges[index]) if index < len(edges) else None,
+                edge=edges[index] if index < len(edges) else None,
             )
         )
     height = TOP + len(nodes) * NODE_H + max(len(nodes) - 1, 0) * EDGE_H + 8

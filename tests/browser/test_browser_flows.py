@@ -71,10 +71,12 @@ def test_search_document_chain_diff(pages, live_server: LiveServer, seeded: Seed
     expect(page.get_by_role("heading", name="新旧对照表")).to_be_visible()
     expect(page.locator("del", has_text="5").first).to_be_visible()
     expect(page.locator("ins", has_text="6").first).to_be_visible()
+    expect(page.locator("tr.diff-row-head")).to_have_count(1)  # changed articles only, by default
     snap(artifacts, "05-diff", page, phone)
+    page.get_by_role("link", name="显示全部条款").click()
+    assert page.locator("tr.diff-row-head").count() > 10
+    snap(artifacts, "06-diff-all", page, phone)
     page.get_by_role("link", name="仅显示有变化的条款").click()
-    expect(page.locator("tr.diff-row-head")).to_have_count(1)
-    snap(artifacts, "06-diff-changed-only", page, phone)
     page.get_by_role("link", name="合并显示").click()
     expect(page.locator(".inline-diff li")).to_have_count(1)
     snap(artifacts, "07-diff-inline", page, phone)

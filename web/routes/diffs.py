@@ -27,7 +27,7 @@ def _page(
     changed: str | None,
     extra: dict[str, Any],
 ) -> Any:
-    changed_only = changed == "1"
+    changed_only = changed != "0"  # the 新旧对照表 lists changed articles unless all are asked for
     articles = diff.changed_articles if changed_only else diff.articles
     return render(
         request,
@@ -57,7 +57,7 @@ def compare_documents(
     fmt = check_choice("format", format, FORMATS)
     diff = compare_stored(session, old, new)
     if fmt:
-        return download(diff, fmt, "新旧对照表", changed_only=changed == "1")
+        return download(diff, fmt, "新旧对照表", changed_only=changed != "0")
     params = {"old": old, "new": new}
     return _page(
         request,
@@ -85,7 +85,7 @@ def stored_diff(
         raise NotFound(f"no stored diff with id {version_diff_id}")
     diff = diff_from_dict(row.diff)
     if fmt:
-        return download(diff, fmt, f"新旧对照表-{version_diff_id}", changed_only=changed == "1")
+        return download(diff, fmt, f"新旧对照表-{version_diff_id}", changed_only=changed != "0")
     old_version = session.get(DocumentVersion, row.old_version_id)
     new_version = session.get(DocumentVersion, row.new_version_id)
     stored = {

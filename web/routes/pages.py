@@ -18,6 +18,7 @@ from storage.errors import NotFound
 from storage.models import Document
 from web import queries, timeline
 from web.deps import PAGE_SIZE, get_session, parse_as_of, parse_page
+from web.relations import document_relations
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -152,17 +153,14 @@ def document(
     day = parse_as_of(as_of)
     doc = get_document(session, document_id)
     detail = views.document_detail(session, doc, day)
-    relations = views.relation_rows(session, document=doc.id)
-    outgoing = [r for r in relations if r["source"]["id"] == doc.id]
-    incoming = [r for r in relations if r["target"]["id"] == doc.id]
+    relations = document_relations(views.relation_rows(session, document=doc.id), doc.id)
     return render(
         request,
         "document.html",
         {
             "doc": detail,
             "as_of": day.isoformat(),
-            "outgoing": outgoing,
-            "incoming": incoming,
+            **relations,
             "versions": queries.versions_of(session, doc.id),
             "impact": views.impact_rows(session, doc, day),
             "parent": _summary(session, doc.parent_id),
