@@ -127,7 +127,7 @@ def test_circular_fields_from_header_and_signature():
     assert document.written_date == date(2024, 4, 15)
     assert document.published_date is None
     assert document.effective_date == date(2024, 5, 15)  # no 发布日期: written date + 30 days
-    assert document.expiry_date == date(2029, 5, 15)
+    assert document.expiry_date == date(2029, 5, 14)  # 有效期5年: the last day in force
     assert [unit.label for unit in document.articles] == ["a1", "a2"]
 
 
