@@ -23,8 +23,8 @@ from diff_match_patch import diff_match_patch
 from benchmarks.common import timed
 from diffing.compare import compare
 from diffing.model import DocumentDiff
-from diffing.normalize import comparison_key
 from ingest.model import Article
+from ingest.normalize import comparison_key
 from tests.diff_corpus import ARTICLED, cn_numeral, rebreak_lines, renumber, to_halfwidth_punctuation
 
 SIZES = (100, 1000)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from diff_match_patch import diff_match_patch
 
 from diffing.model import DELETE, EQUAL, INSERT, Op
-from diffing.normalize import comparison_key
+from ingest.normalize import comparison_key
 
 _DIFF_TIMEOUT_SECONDS = 1.0
 

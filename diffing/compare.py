@@ -10,8 +10,8 @@ from itertools import accumulate
 from diffing.align import UnitMatch, align, similarity
 from diffing.chardiff import char_ops, cosmetic_flags, cut_ops, new_side, old_side
 from diffing.model import DELETE, INSERT, ArticleChange, DiffSummary, DocumentDiff, Op
-from diffing.normalize import comparison_key
 from ingest.model import Article
+from ingest.normalize import comparison_key
 
 
 def compare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 
@@ -20,33 +21,81 @@ def clean_lines(text: str) -> list[str]:
     return [line.replace("\f", "").rstrip() for line in text.split("\n")]
 
 
-# Brackets (five ways of writing the 文号 bracket), dashes and quotes folded for comparison.
+# Brackets (five ways of writing the 文号 bracket), dashes, quotes and punctuation folded for comparison.
+# After NFKC, （）［］ are already ASCII; 〔〕﹝﹞【】 are not (DOMAIN.md).
 _FOLD = str.maketrans(
     {
         **dict.fromkeys("（〔［[﹝【〖｛{", "("),
         **dict.fromkeys("）〕］]﹞】〗｝}", ")"),
-        **dict.fromkeys("—–―‐‑－−─━", "-"),
-        **dict.fromkeys("“”„‟＂〝〞「」", '"'),
-        **dict.fromkeys("‘’‚‛『』", "'"),
-        "，": ",", "､": "、", "﹐": ",", "；": ";", "：": ":", "！": "!", "？": "?", "．": ".", "·": "·", "•": "·",
-        "〇": "〇", "○": "〇",
+        # — – - ― and relatives between a standard's number and year (WS/T 347—2024) or as rules
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\ufe63\uff0d-", "-"),
+        **dict.fromkeys("“”„‟＂〝〞「」\"", '"'),
+        **dict.fromkeys("‘’‚‛『』'", "'"),
+        **dict.fromkeys("\u00b7\u30fb\u2027\u2022\u2219", "·"),
+        "。": ".", "，": ",", "､": "、", "﹐": ",", "；": ";", "：": ":", "！": "!", "？": "?", "．": ".",
+        "～": "~", "〜": "~", "\u22ef": "...", "○": "〇",
     }
 )  # fmt: skip
-_WHITESPACE = re.compile(r"\s+")
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+# A list bullet the PDF extraction put before an item: "- (二) 身体健康" (001 line 733), at the text
+# start or after the previous item's end, with the line break kept or joined: "…义务；- (二) …".
+# Matched after folding, so "（" is "(" and "。" is ".".
+_BULLET = re.compile(r"(?:\A|(?<=[.;:]))\s*[-·]\s+(?=\(|\d+[、.]|[一二三四五六七八九十]+、|附件)")
+# Every kind of blank, including zero-width ones left by PDF text layers.
+_BLANKS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def comparison_key(text: str) -> str:
     """A key under which texts that differ only in width, brackets, dashes, quotes, whitespace,
-    line breaks or traditional/simplified characters compare equal."""
+    line breaks, PDF list bullets or traditional/simplified characters compare equal."""
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    folded = _BLANKS.sub("", _BULLET.sub("", folded))
     # NFKC again: removing a space can bring a base letter next to its combining mark ("H ̈").
-    folded = unicodedata.normalize("NFKC", _WHITESPACE.sub("", folded)).translate(_FOLD)
-    return _t2s().convert(folded)
+    return to_simplified(unicodedata.normalize("NFKC", folded).translate(_FOLD))
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, skipping the slow converter when no traditional char is present."""
+    triggers = _traditional_triggers()
+    if triggers is not None and triggers.isdisjoint(text):
+        return text
+    return _t2s().convert(text)
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _traditional_triggers() -> frozenset[str] | None:
+    """Characters of which at least one must occur for t2s to change a text.
+
+    One character per changing dictionary entry suffices: an entry can only match where all its
+    characters occur. None when the dictionaries cannot be read (then every text is converted).
+    """
+    folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+    try:
+        characters = _read_dictionary(os.path.join(folder, "TSCharacters.txt"))
+        phrases = _read_dictionary(os.path.join(folder, "TSPhrases.txt"))
+    except OSError:
+        return None
+    triggers = {key for key, value in characters.items() if key != value}
+    for key, value in phrases.items():
+        if key == value or not triggers.isdisjoint(key):
+            continue
+        differing = [a for a, b in zip(key, value, strict=False) if a != b] if len(key) == len(value) else []
+        triggers.update(differing[:1] or key)
+    return frozenset(triggers)
+
+
+def _read_dictionary(path: str) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if key and values:
+                entries[key] = values.split(" ")[0]
+    return entries
 
 
 _SENTENCE_FINAL = "。；：！？;:!?"

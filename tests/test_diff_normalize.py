@@ -6,8 +6,8 @@ import pytest
 
 from diffing.chardiff import char_ops, cosmetic_flags, cut_ops
 from diffing.model import DELETE, EQUAL, INSERT
-from diffing.normalize import comparison_key, to_simplified
 from diffing.units import paragraph_units
+from ingest.normalize import comparison_key, to_simplified
 from tests.diff_corpus import DOCUMENTS, SAMPLES
 
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from diffing.chardiff import char_ops, cut_ops, new_side, old_side
 from diffing.compare import compare
 from diffing.model import CHANGE_KINDS, DELETE, EQUAL, INSERT
-from diffing.normalize import comparison_key
 from ingest.model import Article
+from ingest.normalize import comparison_key
 from tests.diff_corpus import rebreak_lines, to_halfwidth_punctuation
 
 # Characters the samples are made of: CJK, both punctuation widths, brackets, blanks, digits.
