@@ -10,19 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linking.chain import STILL_IN_FORCE, ChainStep, chain, impact
+from linking.model import STATUSES as STATUSES  # re-exported: the CLI and web validate --status with it
 from regtrack import ledger
 from storage.documents import DocumentFilter, article_counts, iso, latest_version, list_documents
 from storage.models import Document, Relation
-
-STATUSES = (
-    "in_force",
-    "not_yet_effective",
-    "amended",
-    "partially_repealed",
-    "repealed",
-    "replaced",
-    "expired",
-)
 
 
 def document_summary(doc: Document, status: str, article_count: int) -> dict[str, Any]:
