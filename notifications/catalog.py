@@ -7,6 +7,7 @@ grows with the period's events and distinct filters, not with the number of subs
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,10 +19,14 @@ from notifications.filters import (
     compile_filter,
     event_keys,
     filters_from_dict,
+    matching_event_ids,
 )
+from notifications.links import Links
 from notifications.model import EventData
+from notifications.render import DigestBody, Fragments, render_digest_body
 
 MAX_FILTERS = 20_000  # compiled filters kept; beyond that the cache starts over
+MAX_BODIES = 256  # rendered digest bodies kept (least recently used first out), ~100 KB each
 
 
 class Catalog:
@@ -33,6 +38,9 @@ class Catalog:
         self._chains: dict[int, frozenset[int]] = {}
         self._filters: dict[str, CompiledFilter] = {}
         self._periods: dict[str, list[EventKeys]] = {}
+        self._matched: dict[tuple[CompiledFilter, str], tuple[int, ...]] = {}
+        self._bodies: OrderedDict[tuple[str, tuple[int, ...]], DigestBody] = OrderedDict()
+        self._fragments: Fragments | None = None
 
     # events ---------------------------------------------------------------------------
     def add_events(self, events: Iterable[EventData]) -> list[EventData]:
@@ -54,6 +62,20 @@ class Catalog:
 
     def period_keys(self, period_key: str) -> list[EventKeys]:
         return self._periods.get(period_key, [])
+
+    def matched(self, filters: Iterable[CompiledFilter], period_key: str) -> list[int]:
+        """Ids of the period's events any of the filters match; each filter is matched once per
+        period, however many subscribers share it."""
+        found: set[int] = set()
+        for f in filters:
+            key = (f, period_key)
+            ids = self._matched.get(key)
+            if ids is None:
+                if len(self._matched) >= MAX_FILTERS:
+                    self._matched.clear()
+                ids = self._matched[key] = tuple(matching_event_ids([f], self.period_keys(period_key)))
+            found.update(ids)
+        return sorted(found)
 
     def keys(self, events: Iterable[EventData]) -> list[EventKeys]:
         keys = []
@@ -89,3 +111,17 @@ class Catalog:
 
     def digest(self, label: str, events: Iterable[EventData]) -> Digest:
         return build_digest(label, events, self._diffs)
+
+    def body(self, label: str, events: list[EventData], links: Links) -> DigestBody:
+        """The rendered digest body for these events, shared by subscribers who match the same."""
+        key = (label, tuple(e.id for e in events))
+        found = self._bodies.get(key)
+        if found is None:
+            if self._fragments is None or self._fragments.links != links:
+                self._fragments = Fragments(links)
+            found = self._bodies[key] = render_digest_body(self.digest(label, events), links, self._fragments)
+            if len(self._bodies) > MAX_BODIES:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(key)
+        return found

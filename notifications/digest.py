@@ -17,7 +17,10 @@ from notifications.model import DocInfo, EventData, MarkedText, Period
 
 SUPERSEDING = ("repealed", "replaced", "partially_repealed", "expired")
 AMENDING = ("amended", "article_changed")
-MAX_ARTICLES = 30  # per amended document in one email; the web page has the rest
+MAX_ARTICLES = 5  # per amended document in one email; the web page has the rest
+MAX_ITEMS = 20  # per group in one email, so a digest stays under Gmail's 102 KB clipping
+MAX_DETAILED = 5  # amended documents shown with their article text; the rest as links
+GROUPS = ("new", "superseded", "amended", "cites_repealed")
 KIND_LABELS = {
     "repealed": "废止",
     "replaced": "被替代",
@@ -99,15 +102,16 @@ class Digest:
     superseded: tuple[SupersededItem, ...]
     amended: tuple[AmendedItem, ...]
     cites_repealed: tuple[CitesItem, ...]
+    omitted: tuple[int, int, int, int] = (0, 0, 0, 0)  # per group (GROUPS order), after trim()
 
     @property
     def counts(self) -> dict[str, int]:
-        return {
-            "new": len(self.new_documents),
-            "superseded": len(self.superseded),
-            "amended": len(self.amended),
-            "cites_repealed": len(self.cites_repealed),
-        }
+        shown = (len(self.new_documents), len(self.superseded), len(self.amended), len(self.cites_repealed))
+        return {group: n + more for group, n, more in zip(GROUPS, shown, self.omitted, strict=True)}
+
+    def more(self, group: str) -> int:
+        """Items of ``group`` left out of the email by trim()."""
+        return self.omitted[GROUPS.index(group)]
 
     @property
     def total(self) -> int:
@@ -187,6 +191,27 @@ def build_digest(period_label: str, events: Iterable[EventData], diffs: Mapping[
         superseded=tuple(superseded.values()),
         amended=tuple(_amended(group, diffs) for group in amended.values()),
         cites_repealed=tuple(cites.values()),
+    )
+
+
+def _brief(item: AmendedItem) -> AmendedItem:
+    return AmendedItem(item.document, item.diff_id, (), len(item.articles) + item.omitted, item.summary)
+
+
+def trim(digest: Digest, max_items: int = MAX_ITEMS, max_detailed: int = MAX_DETAILED) -> Digest:
+    """The digest as one email shows it: at most ``max_items`` per group (the rest counted), and
+    article text for the first ``max_detailed`` amended documents only."""
+    groups = (digest.new_documents, digest.superseded, digest.amended, digest.cites_repealed)
+    amended = tuple(
+        item if i < max_detailed else _brief(item) for i, item in enumerate(digest.amended[:max_items])
+    )
+    return Digest(
+        digest.period_label,
+        digest.new_documents[:max_items],
+        digest.superseded[:max_items],
+        amended,
+        digest.cites_repealed[:max_items],
+        tuple(max(0, len(g) - max_items) + o for g, o in zip(groups, digest.omitted, strict=True)),  # type: ignore[arg-type]
     )
 
 

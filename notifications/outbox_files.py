@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from email.message import EmailMessage
 from pathlib import Path
 
+from notifications.message import Outgoing
 from notifications.transport import NotSent
 
 
-def eml_name(msg: EmailMessage) -> str:
-    ident = str(msg.get("Message-ID") or "").strip("<> ")
+def eml_name(msg: Outgoing) -> str:
+    ident = msg.message_id.strip("<> ")
     return re.sub(r"[^A-Za-z0-9._-]+", "_", ident)[:180] + ".eml"
 
 
@@ -25,12 +25,12 @@ class FileTransport:
     def __init__(self, outbox_dir: Path) -> None:
         self.outbox_dir = outbox_dir
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, msg: Outgoing, sender: str, recipient: str) -> None:
         try:
             self.outbox_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.outbox_dir, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(msg.as_bytes())
+                fh.write(msg.data)
             os.replace(tmp, self.outbox_dir / eml_name(msg))
         except OSError as exc:
             raise NotSent(

@@ -8,8 +8,9 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from notifications.digest import KIND_LABELS, Digest, subject
+from notifications.digest import KIND_LABELS, Digest, subject, trim
 from notifications.links import Links
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,21 +42,96 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+@dataclass(frozen=True)
+class DigestBody:
+    """The part of a digest email every subscriber with the same events shares (cacheable)."""
+
+    subject: str
+    html: str
+    text: str
+
+
+# (group key in Digest.counts, heading, Digest attribute, macro in items.html/items.txt, a <ul>?)
+GROUP_LAYOUT = (
+    ("new", "新发布", "new_documents", "new_item", True),
+    ("superseded", "废止与替代", "superseded", "superseded_item", True),
+    ("amended", "修订", "amended", "amended_item", False),
+    ("cites_repealed", "引用了已废止文件", "cites_repealed", "cites_item", True),
+)
+MAX_FRAGMENTS = 50_000
+
+
+class Fragments:
+    """Each digest item rendered once (HTML and text) and reused by every email that lists it.
+
+    Items are frozen values, so an item equal to one seen before renders the same.
+    """
+
+    def __init__(self, links: Links) -> None:
+        self.links = links
+        self._html = _env(True).get_template("items.html").module
+        self._text = _env(False).get_template("items.txt").module
+        self._cache: dict[tuple[str, object], tuple[str, str]] = {}
+
+    def get(self, macro: str, item: object) -> tuple[str, str]:
+        key = (macro, item)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= MAX_FRAGMENTS:
+                self._cache.clear()
+            html = getattr(self._html, macro)(item, self.links, KIND_LABELS)
+            text = getattr(self._text, macro)(item, self.links, KIND_LABELS)
+            found = self._cache[key] = (Markup(html), str(text).strip("\n"))
+        return found
+
+
+def render_digest_body(digest: Digest, links: Links, fragments: Fragments | None = None) -> DigestBody:
+    """The digest's content as one email shows it (see ``trim``), HTML and plain text."""
+    shown = trim(digest)
+    fragments = fragments or Fragments(links)
+    counts = shown.counts
+    groups = []
+    for key, title, attribute, macro, listed in GROUP_LAYOUT:
+        parts = [fragments.get(macro, item) for item in getattr(shown, attribute)]
+        groups.append(
+            {"title": title, "count": counts[key], "more": shown.more(key), "listed": listed, "parts": parts}
+        )
+    html = (
+        _env(True)
+        .get_template("digest_body.html")
+        .render(
+            digest=shown, links=links, groups=[{**g, "fragments": [h for h, _ in g["parts"]]} for g in groups]
+        )
+    )
+    text = (
+        _env(False)
+        .get_template("digest_body.txt")
+        .render(
+            digest=shown, links=links, groups=[{**g, "fragments": [t for _, t in g["parts"]]} for g in groups]
+        )
+    )
+    return DigestBody(subject(digest), html, _tidy(text))
+
+
+def render_frame(body: DigestBody, *, email: str, frequency: str, unsubscribe_url: str) -> Rendered:
+    """One subscriber's email around a shared body: the address and the unsubscribe link."""
+    context = {
+        "body": Markup(body.html),  # rendered above with autoescape: safe to embed as is
+        "email": email,
+        "subject": body.subject,
+        "unsubscribe_url": unsubscribe_url,
+        "frequency_label": FREQUENCY_LABELS.get(frequency, frequency),
+    }
+    html = _env(True).get_template("digest.html").render(context)
+    text = _env(False).get_template("digest.txt").render({**context, "body": body.text})
+    return Rendered(body.subject, _tidy(text), html)
+
+
 def render_digest(
     digest: Digest, *, email: str, frequency: str, links: Links, unsubscribe_url: str
 ) -> Rendered:
-    context = {
-        "digest": digest,
-        "email": email,
-        "links": links,
-        "labels": KIND_LABELS,
-        "unsubscribe_url": unsubscribe_url,
-        "frequency_label": FREQUENCY_LABELS.get(frequency, frequency),
-        "subject": subject(digest),
-    }
-    html = _env(True).get_template("digest.html").render(context)
-    text = _env(False).get_template("digest.txt").render(context)
-    return Rendered(context["subject"], _tidy(text), html)
+    body = render_digest_body(digest, links)
+    return render_frame(body, email=email, frequency=frequency, unsubscribe_url=unsubscribe_url)
 
 
 def render_confirmation(*, email: str, description: str, frequency: str, confirm_url: str) -> Rendered:

@@ -10,14 +10,13 @@ was written means it may have (``MaybeSent``).
 from __future__ import annotations
 
 import contextlib
-import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from notifications.errors import TransportError
+from notifications.message import Outgoing
 from notifications.transport import MaybeSent, NotSent
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
@@ -69,9 +68,13 @@ def parse_smtp_url(url: str) -> SmtpConfig:
 
 
 def _dot_stuffed(data: bytes) -> bytes:
-    """The DATA payload: CRLF line ends, leading dots doubled, ended by <CRLF>.<CRLF> (RFC 5321)."""
-    data = re.sub(rb"\r\n|\n|\r", b"\r\n", data)
-    data = re.sub(rb"(?m)^\.", b"..", data)
+    """The DATA payload: leading dots doubled, ended by <CRLF>.<CRLF> (RFC 5321).
+
+    The message comes from the SMTP policy, so its lines already end in CRLF.
+    """
+    data = data.replace(b"\r\n.", b"\r\n..")
+    if data.startswith(b"."):
+        data = b"." + data
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data + b".\r\n"
@@ -146,7 +149,7 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError):
             self._drop()
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, msg: Outgoing, sender: str, recipient: str) -> None:
         reused = self._conn is not None
         if self._conn is None or self._sent_on_conn >= MESSAGES_PER_CONNECTION:
             self._drop()
@@ -159,7 +162,7 @@ class SmtpTransport:
             # An idle connection the server closed: one fresh connection before giving up.
             self._conn, self._sent_on_conn = self._connect(), 0
             self._envelope(self._conn, sender, recipient)
-        payload = _dot_stuffed(msg.as_bytes())  # the message's own policy: CRLF, raw List-Unsubscribe
+        payload = _dot_stuffed(msg.data)
         try:
             self._conn.send(payload)
             code, reply = self._conn.getreply()

@@ -7,9 +7,11 @@ raises ``MaybeSent`` (the message was handed over but no answer came back: it ma
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from notifications.message import Outgoing
 
 
 class NotSent(Exception):
@@ -30,7 +32,7 @@ class MaybeSent(Exception):
 
 
 class Transport(Protocol):
-    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None: ...
+    def send(self, msg: Outgoing, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...
 

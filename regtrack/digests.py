@@ -31,8 +31,9 @@ from notifications.links import Links
 from notifications.message import build_message, message_id, sender_address
 from notifications.model import EventData
 from notifications.periods import aware, check_frequency, period_containing, period_from_key
+from notifications.planner import plan_due
 from notifications.render import Rendered, render_confirmation
-from notifications.sender import MailConfig, SendReport, digest_message, fill_events, plan_due, send_outbox
+from notifications.sender import MailConfig, SendReport, digest_message, fill_events, send_outbox
 from notifications.tokens import make_token, read_token, verify
 from notifications.transport import MaybeSent, NotSent, open_transport
 from regtrack.settings import Settings
@@ -227,7 +228,7 @@ def preview(engine: Engine, settings: Settings, email: str, period: str | None =
         events=chosen_events,
         msg_id=msg_id,
     )
-    return Preview(email, chosen.key, tuple(matched), rendered, msg)
+    return Preview(email, chosen.key, tuple(matched), rendered, msg.as_email())
 
 
 def atom(

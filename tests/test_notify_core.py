@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email
 from datetime import UTC, date, datetime, timedelta
-from email import policy
 
 import feedparser
 import pytest
@@ -294,7 +292,7 @@ def test_message_has_both_parts_and_one_click_unsubscribe_headers() -> None:
         unsubscribe_url=url,
         unsubscribe_token=token,
     )
-    parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+    parsed = msg.as_email()
     assert parsed["Subject"] == "法规动态 2024年3月：新发布1件"
     assert (
         parsed["List-Unsubscribe"] == f"<{url}>, <mailto:digest@regtrack.test?subject=unsubscribe%20{token}>"
@@ -304,7 +302,7 @@ def test_message_has_both_parts_and_one_click_unsubscribe_headers() -> None:
     assert parsed.get_content_type() == "multipart/alternative"
     assert "国家卫生应急队伍管理办法" in parsed.get_body(("plain",)).get_content()
     assert "https://regtrack.test/documents/2" in parsed.get_body(("html",)).get_content()
-    assert all(len(line) <= 998 for line in msg.as_bytes().split(b"\r\n"))
+    assert all(len(line) <= 998 for line in msg.data.split(b"\r\n"))
 
 
 def test_chat_summary_is_short() -> None:
