@@ -30,7 +30,7 @@ from tests.browser.fixtures import (  # noqa: F401
     seeded_url,
     smtp_sink,
 )
-from tests.browser.seed import test_settings
+from tests.browser.seed import make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -118,7 +118,7 @@ def live_server(seeded_url: str, tmp_path: Path, smtp_sink: SmtpSink) -> Iterato
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = test_settings(
+    settings = make_settings(
         seeded_url,
         tmp_path / "var",
         admin_token=ADMIN_TOKEN,

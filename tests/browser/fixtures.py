@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from regtrack.settings import Settings
 from storage.db import make_engine, upgrade
-from tests.browser.seed import Seeded, seed, test_settings
+from tests.browser.seed import Seeded, make_settings, seed
 
 ADMIN_TOKEN = "test-admin-token-5f1c"
 SECRET_KEY = "test-secret-key-for-web-tests"
@@ -30,7 +30,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, See
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     upgrade(engine)
-    ids = seed(engine, test_settings(url, folder))
+    ids = seed(engine, make_settings(url, folder))
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -52,7 +52,7 @@ def seeded_url(seeded_template: tuple[Path, Seeded], tmp_path: Path) -> str:
 
 @pytest.fixture
 def web_settings(seeded_url: str, tmp_path: Path) -> Settings:
-    return test_settings(
+    return make_settings(
         seeded_url,
         tmp_path / "var",
         admin_token=ADMIN_TOKEN,

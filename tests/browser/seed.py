@@ -40,7 +40,7 @@ def sample(prefix: str) -> Path:
     return next(SAMPLES.glob(f"{prefix}_*.txt"))
 
 
-def test_settings(database_url: str, var_dir: Path, **changes: object) -> Settings:
+def make_settings(database_url: str, var_dir: Path, **changes: object) -> Settings:
     base = replace(load_settings(), database_url=database_url, var_dir=var_dir, prefect_api_url=None)
     return replace(base, **changes)  # type: ignore[arg-type]
 
