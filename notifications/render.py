@@ -90,26 +90,14 @@ def render_digest_body(digest: Digest, links: Links, fragments: Fragments | None
     shown = trim(digest)
     fragments = fragments or Fragments(links)
     counts = shown.counts
-    groups = []
+    html_groups, text_groups = [], []
     for key, title, attribute, macro, listed in GROUP_LAYOUT:
         parts = [fragments.get(macro, item) for item in getattr(shown, attribute)]
-        groups.append(
-            {"title": title, "count": counts[key], "more": shown.more(key), "listed": listed, "parts": parts}
-        )
-    html = (
-        _env(True)
-        .get_template("digest_body.html")
-        .render(
-            digest=shown, links=links, groups=[{**g, "fragments": [h for h, _ in g["parts"]]} for g in groups]
-        )
-    )
-    text = (
-        _env(False)
-        .get_template("digest_body.txt")
-        .render(
-            digest=shown, links=links, groups=[{**g, "fragments": [t for _, t in g["parts"]]} for g in groups]
-        )
-    )
+        group = {"title": title, "count": counts[key], "more": shown.more(key), "listed": listed}
+        html_groups.append({**group, "fragments": [html for html, _ in parts]})
+        text_groups.append({**group, "fragments": [text for _, text in parts]})
+    html = _env(True).get_template("digest_body.html").render(digest=shown, links=links, groups=html_groups)
+    text = _env(False).get_template("digest_body.txt").render(digest=shown, links=links, groups=text_groups)
     return DigestBody(subject(digest), html, _tidy(text))
 
 

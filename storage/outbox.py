@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -83,7 +83,7 @@ def interrupted_to_unknown(session: Session, frequency: str | None = None) -> in
     if frequency:
         stmt = stmt.where(Delivery.frequency == frequency)
     note = "interrupted while sending: it may or may not have reached the server"
-    return session.execute(stmt.values(status="unknown", last_error=note)).rowcount or 0
+    return _count(session.execute(stmt.values(status="unknown", last_error=note)))
 
 
 def retryable(session: Session, frequency: str, after_id: int, limit: int) -> list[DueDelivery]:
@@ -114,17 +114,23 @@ def retryable(session: Session, frequency: str, after_id: int, limit: int) -> li
 
 # The two statements of every message go to the table, not the ORM entity: no session
 # synchronisation to do, and a third less time per message.
-_DELIVERIES = Delivery.__table__.c
+_TABLE: Table = Delivery.__table__  # type: ignore[assignment]
+_DELIVERIES = _TABLE.c
+
+
+def _count(result: object) -> int:
+    """Rows an UPDATE touched."""
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def claim(session: Session, delivery_id: int, message_id: str) -> bool:
     """pending/failed -> sending; False when another run took the row first."""
     stmt = (
-        update(Delivery.__table__)
+        update(_TABLE)
         .where(_DELIVERIES.id == delivery_id, _DELIVERIES.status.in_(RETRYABLE))
         .values(status="sending", message_id=message_id)
     )
-    return session.execute(stmt).rowcount == 1
+    return _count(session.execute(stmt)) == 1
 
 
 def finish(
@@ -147,7 +153,7 @@ def finish(
         values["attempts"] = _DELIVERIES.attempts + 1
     if sent_at is not None:
         values["sent_at"] = sent_at
-    session.execute(update(Delivery.__table__).where(_DELIVERIES.id == delivery_id).values(**values))
+    session.execute(update(_TABLE).where(_DELIVERIES.id == delivery_id).values(**values))
 
 
 def status_counts(session: Session, frequency: str | None = None) -> dict[str, int]:
@@ -175,4 +181,4 @@ def resolve_unknown(session: Session, to_status: str) -> int:
     """An operator's decision on ``unknown`` rows: ``sent`` (it arrived) or ``pending`` (send it)."""
     assert to_status in ("sent", "pending"), to_status
     stmt = update(Delivery).where(Delivery.status == "unknown").values(status=to_status)
-    return session.execute(stmt).rowcount or 0
+    return _count(session.execute(stmt))

@@ -180,8 +180,8 @@ def _relations(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int
     return rels
 
 
-def _event_data(session: Session, stmt: Select[tuple[ChangeEvent]]) -> list[EventData]:
-    rows = session.scalars(stmt).all()
+def _event_data(session: Session, stmt: Select[Any]) -> list[EventData]:
+    rows: Sequence[ChangeEvent] = session.scalars(stmt).all()
     docs = _doc_infos(
         session,
         {r.document_id for r in rows} | {r.related_document_id for r in rows if r.related_document_id},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import typer
 
@@ -78,7 +79,7 @@ def subscriptions_cmd(
 ) -> None:
     """List subscribers and their subscriptions."""
     with transaction(ctx.obj.engine()) as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "email": s.email,
                 "state": "unsubscribed"
@@ -91,8 +92,7 @@ def subscriptions_cmd(
                 "channels": [redact(u) for u in sub.apprise_urls or []],
             }
             for s in subs.list_subscriptions(session, email.strip().lower() if email else None)
-            for sub in s.subscriptions or [None]
-            if sub is not None
+            for sub in s.subscriptions
         ]
     if as_json:
         print_json(rows)
