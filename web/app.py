@@ -6,6 +6,7 @@ benchmark all build the app through it.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -27,6 +28,11 @@ from web.security import SecurityHeaders
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ROUTERS = (pages, diffs, subscriptions, admin, api)
+# Starlette's English reason phrases, said in the pages' language.
+PLAIN_ERRORS = {
+    404: "没有这个页面。",
+    405: "这个地址不接受这种请求（例如表单提交后的地址不能直接打开）。",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,7 +85,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        response = _error(request, exc.status_code, str(exc.detail))
+        detail = str(exc.detail)
+        if not _wants_json(request) and detail == HTTPStatus(exc.status_code).phrase:
+            detail = PLAIN_ERRORS.get(exc.status_code, detail)
+        response = _error(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

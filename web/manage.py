@@ -11,13 +11,36 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from notifications.atom import EVENT_TITLES
 from notifications.errors import BadToken
-from notifications.filters import describe, filters_from_dict
 from notifications.periods import check_frequency
 from notifications.tokens import read_token, verify
 from regtrack.settings import Settings
 from storage.db import transaction
 from storage.models import Subscriber, Subscription
+
+_FIELD_NAMES = (
+    ("issuers", "发文机关"),
+    ("categories", "类别"),
+    ("keywords", "关键词"),
+    ("kinds", "变化类型"),
+    ("documents", "跟踪文件"),
+    ("chains", "跟踪沿革"),
+)
+
+
+def describe_zh(filters: dict[str, Any]) -> str:
+    """A subscription's filters as a person reads them: 发文机关：A、B；变化类型：废止."""
+    parts = []
+    for name, label in _FIELD_NAMES:
+        values = filters.get(name) or []
+        if name == "kinds":
+            values = [EVENT_TITLES.get(v, v) for v in values]
+        elif name in ("documents", "chains"):
+            values = [f"#{v}" for v in values]
+        if values:
+            parts.append(f"{label}：{'、'.join(map(str, values))}")
+    return "；".join(parts) or "全部变化"
 
 
 @dataclass(frozen=True)
@@ -52,7 +75,7 @@ def subscriber_view(engine: Engine, settings: Settings, token: str) -> Subscribe
         subs = tuple(
             SubscriptionView(
                 id=x.id,
-                description=describe(filters_from_dict(x.filters)),
+                description=describe_zh(dict(x.filters or {})),
                 filters=dict(x.filters or {}),
                 frequency=x.frequency,
                 active=x.active,

@@ -122,10 +122,11 @@ def test_admin_reingest_needs_the_token(pages, live_server: LiveServer, artifact
     assert refused.status == 401
     page.goto("/admin")
     expect(page.get_by_role("heading", name="管理员登录")).to_be_visible()
+    snap(artifacts, "13-admin-login", page, phone)
     page.get_by_label("管理员令牌（REGTRACK_ADMIN_TOKEN）").fill("not-the-token")
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_have_text("令牌不正确。")
-    snap(artifacts, "13-admin-login-refused", page, phone)
+    snap(artifacts, "13-admin-login-refused", page)
     assert page.request.post("/admin/reingest", form={"compilation_id": "4"}).status == 401
 
     page.get_by_label("管理员令牌（REGTRACK_ADMIN_TOKEN）").fill(ADMIN_TOKEN)
