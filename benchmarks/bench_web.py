@@ -97,7 +97,7 @@ def _start_server(database_url: str, folder: Path, port: int) -> subprocess.Pope
     raise RuntimeError("uvicorn did not answer /healthz within 30 s")
 
 
-async def _load(base: str, path: str, total: int) -> dict[str, float]:
+async def _load(base: str, path: str, total: int) -> dict[str, Any]:
     latencies: list[float] = []
     failures = 0
     queue: asyncio.Queue[int] = asyncio.Queue()

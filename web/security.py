@@ -116,10 +116,9 @@ async def csrf_protect(request: Request) -> None:
 
 def token_matches(settings: Settings, candidate: str | None) -> bool:
     expected = settings.admin_token
-    return bool(expected and candidate) and hmac.compare_digest(
-        candidate.encode(),
-        expected.encode(),  # type: ignore[union-attr]
-    )
+    if not expected or not candidate:
+        return False
+    return hmac.compare_digest(candidate.encode(), expected.encode())
 
 
 def bearer_admin(request: Request) -> bool:

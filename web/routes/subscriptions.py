@@ -123,12 +123,12 @@ def confirm_page(request: Request, token: str) -> Any:
 def confirm(request: Request, token: str, settings: Settings = Depends(get_settings)) -> Any:
     engine = request.app.state.engine
     changed = digests.confirm(engine, settings, token)
+    preview: digests.Preview | None = None
+    note: str | None = None
     try:
         preview = digests.preview(engine, settings, changed.email)
     except NotificationError as exc:  # nothing to preview is not a failed confirmation
-        preview, note = None, str(exc)
-    else:
-        note = None
+        note = str(exc)
     return render(
         request,
         "confirm.html",
