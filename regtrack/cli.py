@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "regtrack.commands.sources",
     "regtrack.commands.run",
     "regtrack.commands.serve",
+    "regtrack.commands.transfer",
     "regtrack.commands.db",
 )
 
