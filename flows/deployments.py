@@ -1,10 +1,13 @@
 """The deployments `regtrack run` serves, with their schedules (Asia/Shanghai wall-clock time).
 
 prefect.yaml declares the same deployments for Prefect workers (see docs/SCALING.md); keep the
-two in step. Run this module to serve them from one process: `python -m flows.deployments`.
+two in step. Run this module to serve them from one process: `python -m flows.deployments`, or
+to register them on a work pool for workers: `python -m flows.deployments --work-pool regtrack`.
 """
 
 from __future__ import annotations
+
+import sys
 
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
@@ -13,6 +16,7 @@ from prefect.schedules import Cron
 from flows.digests import send_digests
 from flows.maintenance import reingest
 from flows.poll import poll_and_ingest
+from regtrack.settings import PROJECT_ROOT
 
 TIMEZONE = "Asia/Shanghai"
 # Monthly compilations appear in the first days of a month: poll fully on the 5th at 09:00.
@@ -32,6 +36,7 @@ def deployments() -> list[RunnerDeployment]:
             parameters={"kinds": None, "digest_frequency": "immediate"},
             description="Poll every source, ingest new compilations, relink, diff, send immediate digests.",
             tags=tags,
+            concurrency_limit=1,
         ),
         poll_and_ingest.to_deployment(
             "daily-light",
@@ -39,6 +44,7 @@ def deployments() -> list[RunnerDeployment]:
             parameters={"kinds": ["feed", "page"], "digest_frequency": "immediate"},
             description="Conditional GET of feeds and listing pages only; cheap when nothing changed.",
             tags=tags,
+            concurrency_limit=1,
         ),
         reingest.to_deployment(
             "manual",
@@ -59,7 +65,25 @@ def deployments() -> list[RunnerDeployment]:
     return found
 
 
-def main() -> None:
+def apply_to_pool(work_pool: str) -> list[str]:
+    """Register the deployments on a work pool for Prefect workers, as `prefect deploy --all` would.
+
+    A worker runs them from this checkout's absolute path (process pools on machines that share
+    the layout, or an image with the repository at the same place).
+    """
+    found = deployments()
+    for d in found:
+        d.job_variables = {**d.job_variables, "working_dir": str(PROJECT_ROOT)}
+    return [f"{d.flow_name}/{d.name}: {d.apply(work_pool_name=work_pool)}" for d in found]
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--work-pool"] and len(args) == 2:
+        print("\n".join(apply_to_pool(args[1])))
+        return
+    if args:
+        raise SystemExit("usage: python -m flows.deployments [--work-pool NAME]")
     # Two flow runs at once at most: the machine's cores, and SQLite takes one writer at a time.
     serve(*deployments(), limit=2)
 
