@@ -182,7 +182,9 @@ class _Sender:
         self.engine, self.mail, self.catalog, self.now = engine, mail, catalog, now
         self.report, self.delays = report, delays
         self.sender = sender_address(mail.mail_from)
-        self.transport: Transport | None = None
+        # Opened before any row is claimed, so a wrong REGTRACK_SMTP_URL fails the run cleanly;
+        # it connects on the first message.
+        self.transport: Transport = open_transport(mail.smtp_url, mail.outbox_dir)
         self._unrecorded: tuple[int, str, dict[str, Any]] | None = None
 
     def finish(self, row_id: int, status: str, **kwargs: Any) -> None:
@@ -206,8 +208,7 @@ class _Sender:
 
     def close(self) -> None:
         self.flush()
-        if self.transport is not None:
-            self.transport.close()
+        self.transport.close()
 
     def _ready(self, row: outbox.DueDelivery) -> list[EventData] | None:
         """The row's events if it should be sent now; otherwise its state is settled here."""
@@ -245,7 +246,6 @@ class _Sender:
             events=events,
             msg_id=msg_id,
         )
-        self.transport = self.transport or open_transport(self.mail.smtp_url, self.mail.outbox_dir)
         error = None
         for wait in (0.0, *self.delays):
             if wait:

@@ -95,11 +95,10 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         c = self.config
+        conn: smtplib.SMTP | None = None
         try:
             if c.scheme == "smtps":
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                    c.host, c.port, timeout=c.timeout, context=self._context()
-                )
+                conn = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=self._context())
             else:
                 conn = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
             conn.ehlo_or_helo_if_needed()
@@ -108,13 +107,17 @@ class SmtpTransport:
                 conn.ehlo()
             if c.username:
                 conn.login(c.username, c.password or "")
+            return conn
         except smtplib.SMTPAuthenticationError as exc:
-            raise TransportError(
-                f"{c.redacted()} refused the SMTP user name or password ({exc.smtp_code})"
-            ) from exc
+            # Nothing was sent: the run stops and every row stays pending until the URL is fixed.
+            problem = (
+                f"{c.redacted()} refused the user name or password in REGTRACK_SMTP_URL ({exc.smtp_code})"
+            )
         except (smtplib.SMTPException, OSError) as exc:
-            raise NotSent(f"cannot connect to {c.redacted()}: {exc}", connection=True) from exc
-        return conn
+            problem = f"cannot connect to {c.redacted()}: {exc}"
+        if conn is not None:
+            conn.close()
+        raise NotSent(problem, connection=True)
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
