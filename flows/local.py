@@ -45,6 +45,8 @@ class LocalPrefect:
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
             DO_NOT_TRACK="1",
             PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
+            # serve looks for runs to start every 10 s by default: a new user should not wait.
+            PREFECT_RUNNER_POLL_FREQUENCY="3",
             # The flows read the same database as this process, wherever --db pointed it.
             REGTRACK_DATABASE_URL=self.settings.database_url,
             REGTRACK_VAR_DIR=str(self.settings.var_dir),

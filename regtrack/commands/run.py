@@ -48,7 +48,7 @@ def run_cmd(
             f"after {time.monotonic() - started:.1f} s (logs: {prefect.home / 'server.log'})"
         )
         prefect.start_serving()
-        run = _first_ingest(prefect.api_url, source_id)
+        run = _first_ingest(prefect.api_url, source_id, started)
         _watch_first_ingest(engine, prefect.api_url, run.id, started)
         _print_urls(host, port, prefect.api_url, run.ui_url)
         if no_web:
@@ -70,13 +70,16 @@ def register_samples(engine: Engine, settings: Settings) -> int:
         return source.id
 
 
-def _first_ingest(api_url: str, source_id: int) -> Any:
+def _first_ingest(api_url: str, source_id: int, started: float) -> Any:
     from flows.deployments import FIRST_INGEST
     from flows.trigger import start_deployment, wait_for_deployment
 
     wait_for_deployment(api_url, FIRST_INGEST, deadline_s=120)
     run = start_deployment(api_url, FIRST_INGEST, {"kinds": None, "digest_frequency": "immediate"})
-    out.print(f"first poll and ingest of the samples (source {source_id}) started: {run.ui_url}")
+    out.print(
+        f"deployments served; first poll and ingest of the samples (source {source_id}) started "
+        f"after {time.monotonic() - started:.1f} s: {run.ui_url}"
+    )
     return run
 
 
