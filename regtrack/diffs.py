@@ -137,12 +137,8 @@ def units_from_file(path: Path, max_bytes: int) -> tuple[str, tuple[Article, ...
     return path.name, parse_structure(text, 1)
 
 
-def resolve_side(session: Session, ref: str, max_bytes: int) -> tuple[str, str, tuple[Article, ...]]:
-    """(ref, title, units) for a stored document reference or a path to a file."""
-    path = Path(ref)
-    if path.is_file():
-        title, units = units_from_file(path, max_bytes)
-        return str(path), title, units
+def stored_side(session: Session, ref: str) -> tuple[str, str, tuple[Article, ...]]:
+    """(ref, title, units) of a stored document's latest text; never reads a file."""
     doc = find_document(session, ref)
     version = latest_version(session, doc.id)
     if version is None:
@@ -150,11 +146,25 @@ def resolve_side(session: Session, ref: str, max_bytes: int) -> tuple[str, str, 
     return doc.doc_number or str(doc.id), doc.title, units_of(version)
 
 
-def diff_documents(
-    session: Session, old_ref: str, new_ref: str, max_bytes: int = 100 * 1024 * 1024
+def diff_stored(session: Session, old_ref: str, new_ref: str) -> DocumentDiff:
+    """Compare two stored documents (id, 文号 or title). Safe for web visitors: names no file."""
+    return _diff(stored_side(session, old_ref), stored_side(session, new_ref))
+
+
+def diff_documents(session: Session, old_ref: str, new_ref: str, max_bytes: int) -> DocumentDiff:
+    """Compare stored documents or files (text/PDF/HTML/Word): the CLI's `regtrack diff`."""
+    return _diff(_side(session, old_ref, max_bytes), _side(session, new_ref, max_bytes))
+
+
+def _side(session: Session, ref: str, max_bytes: int) -> tuple[str, str, tuple[Article, ...]]:
+    path = Path(ref)
+    if path.is_file():
+        title, units = units_from_file(path, max_bytes)
+        return str(path), title, units
+    return stored_side(session, ref)
+
+
+def _diff(
+    old: tuple[str, str, tuple[Article, ...]], new: tuple[str, str, tuple[Article, ...]]
 ) -> DocumentDiff:
-    old_ref_s, old_title, old_units = resolve_side(session, old_ref, max_bytes)
-    new_ref_s, new_title, new_units = resolve_side(session, new_ref, max_bytes)
-    return compare(
-        old_units, new_units, old_ref=old_ref_s, old_title=old_title, new_ref=new_ref_s, new_title=new_title
-    )
+    return compare(old[2], new[2], old_ref=old[0], old_title=old[1], new_ref=new[0], new_title=new[1])

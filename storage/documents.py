@@ -7,11 +7,13 @@ a document is found again by its identity key, and a version by its content hash
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,8 @@ from ingest.model import ParsedCompilation, ParsedDocument
 from ingest.normalize import comparison_key
 from storage.errors import Ambiguous, NotFound
 from storage.models import Article, Blob, Compilation, Document, DocumentVersion
+
+T = TypeVar("T")
 
 
 def sha256(data: bytes) -> str:
@@ -66,72 +70,114 @@ class StoreResult:
 def store_parsed(
     session: Session, compilation: Compilation, parsed: ParsedCompilation, parser_version: str
 ) -> StoreResult:
-    """Store every document (and attachment) of a parse; returns what was added or changed."""
+    """Store every document (and attachment) of a parse; returns what was added or changed.
+
+    Batched: one query finds the documents already stored and one their versions; new rows are
+    inserted in reading order (a document, then its attachments), so ids follow the file.
+    """
+    items = _flatten(parsed.documents)
+    rows = _by_identity(session, [key for _doc, _parent, key in items])
+    versions = _versions_of(session, [row.id for row in rows.values()])
     result = StoreResult()
-    for doc in parsed.documents:
-        _store_tree(session, compilation, doc, None, parser_version, result)
+    placed: list[tuple[Document, bool]] = []
+    for doc, parent, key in items:
+        row = rows.get(key)
+        is_new = row is None or row.placeholder
+        if row is None:
+            row = rows[key] = Document(identity_key=key, title=doc.title)
+            session.add(row)
+        _apply_metadata(row, doc, compilation, attached=parent is not None)
+        placed.append((row, is_new))
+    session.flush()  # ids for new documents, in reading order
+    pending: list[tuple[int, DocumentVersion | int | None, DocumentVersion]] = []
+    texts: list[tuple[DocumentVersion, ParsedDocument]] = []
+    for (doc, parent, _key), (row, is_new) in zip(items, placed, strict=True):
+        row.parent_id = placed[parent][0].id if parent is not None else None
+        digest = content_hash(doc.text)
+        known = versions.known.get((row.id, digest))
+        if known is None:
+            previous = versions.latest.get(row.id)
+            number = versions.numbers.get(row.id, 0) + 1
+            version = _add_version(session, row, doc, digest, number, compilation, parser_version)
+            versions.record(row.id, digest, number, version)
+            pending.append((row.id, previous, version))
+            texts.append((version, doc))
+        if is_new:
+            result.added += 1
+            result.added_ids.append(row.id)
+        elif known is None:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        result.document_ids.append(row.id)
+    session.flush()
+    _insert_articles(session, texts)
+    result.new_versions = [(doc_id, _version_id(old), new.id) for doc_id, old, new in pending]
     return result
 
 
-def _store_tree(
-    session: Session,
-    compilation: Compilation,
-    doc: ParsedDocument,
-    parent: Document | None,
-    parser_version: str,
-    result: StoreResult,
-) -> None:
-    row = _store_document(session, compilation, doc, parent, parser_version, result)
-    for child in doc.attachments:
-        _store_tree(session, compilation, child, row, parser_version, result)
+def _flatten(
+    documents: Sequence[ParsedDocument],
+    parent: int | None = None,
+    parent_key: str | None = None,
+    into: list[tuple[ParsedDocument, int | None, str]] | None = None,
+) -> list[tuple[ParsedDocument, int | None, str]]:
+    """(document, index of its parent in the list, identity key) in reading order."""
+    found = [] if into is None else into
+    for doc in documents:
+        key = identity_key(doc, parent_key)
+        found.append((doc, parent, key))
+        _flatten(doc.attachments, len(found) - 1, key, found)
+    return found
 
 
-def _store_document(
-    session: Session,
-    compilation: Compilation,
-    doc: ParsedDocument,
-    parent: Document | None,
-    parser_version: str,
-    result: StoreResult,
-) -> Document:
-    key = identity_key(doc, parent.identity_key if parent else None)
-    row = session.scalars(select(Document).where(Document.identity_key == key)).one_or_none()
-    is_new = row is None or row.placeholder
-    if row is None:
-        row = Document(identity_key=key, title=doc.title)
-        session.add(row)
-    _apply_metadata(row, doc, parent, compilation)
-    session.flush()
-    latest = session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.document_id == row.id)
-        .order_by(DocumentVersion.version_no.desc())
-    ).first()
-    digest = content_hash(doc.text)
-    known = session.scalars(
-        select(DocumentVersion.id).where(
-            DocumentVersion.document_id == row.id, DocumentVersion.content_hash == digest
-        )
-    ).first()
-    if known is None:
-        version = _add_version(
-            session, row, doc, digest, (latest.version_no + 1) if latest else 1, compilation, parser_version
-        )
-        result.new_versions.append((row.id, latest.id if latest else None, version.id))
-    if is_new:
-        result.added += 1
-        result.added_ids.append(row.id)
-    elif known is None:
-        result.updated += 1
-    else:
-        result.unchanged += 1
-    result.document_ids.append(row.id)
-    return row
+def _by_identity(session: Session, keys: Sequence[str]) -> dict[str, Document]:
+    found: dict[str, Document] = {}
+    for chunk in chunked(list(dict.fromkeys(keys))):
+        for row in session.scalars(select(Document).where(Document.identity_key.in_(chunk))):
+            found[row.identity_key] = row
+    return found
 
 
-def _apply_metadata(
-    row: Document, doc: ParsedDocument, parent: Document | None, compilation: Compilation
-) -> None:
+@dataclass
+class _Versions:
+    """What is known of the stored versions of some documents, kept current while storing."""
+
+    known: dict[tuple[int, str], DocumentVersion | int] = field(default_factory=dict)
+    latest: dict[int, DocumentVersion | int] = field(default_factory=dict)
+    numbers: dict[int, int] = field(default_factory=dict)
+
+    def record(self, doc_id: int, digest: str, number: int, version: DocumentVersion | int) -> None:
+        self.known[(doc_id, digest)] = version
+        if number >= self.numbers.get(doc_id, 0):
+            self.numbers[doc_id], self.latest[doc_id] = number, version
+
+
+def _versions_of(session: Session, document_ids: Sequence[int]) -> _Versions:
+    versions = _Versions()
+    for chunk in chunked(document_ids):
+        stmt = select(
+            DocumentVersion.document_id,
+            DocumentVersion.id,
+            DocumentVersion.version_no,
+            DocumentVersion.content_hash,
+        ).where(DocumentVersion.document_id.in_(chunk))
+        for doc_id, version_id, number, digest in session.execute(stmt):
+            versions.record(doc_id, digest, number, version_id)
+    return versions
+
+
+def _version_id(version: DocumentVersion | int | None) -> int | None:
+    return version.id if isinstance(version, DocumentVersion) else version
+
+
+def chunked(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``size``: IN lists stay well under the drivers' parameter limits."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _apply_metadata(row: Document, doc: ParsedDocument, compilation: Compilation, *, attached: bool) -> None:
     row.title = doc.title
     row.doc_number = doc.doc_number
     row.doc_number_canonical = doc.doc_number_canonical
@@ -143,9 +189,8 @@ def _apply_metadata(
     row.expiry_date = doc.expiry_date
     row.category = doc.category
     row.keywords = list(doc.keywords)
-    row.is_attachment = parent is not None
+    row.is_attachment = attached
     row.attachment_label = doc.attachment_label
-    row.parent_id = parent.id if parent else None
     row.placeholder = False
     row.compilation_id = compilation.id
     row.line = doc.start_line
@@ -170,22 +215,29 @@ def _add_version(
         end_line=doc.end_line,
         parser_version=parser_version,
     )
-    version.articles = [
-        Article(
-            position=i,
-            label=a.label,
-            kind=a.kind,
-            number=a.number,
-            heading=a.heading,
-            path=list(a.path),
-            text=a.text,
-            line=a.line,
-        )
+    session.add(version)
+    return version
+
+
+def _insert_articles(session: Session, versions: Sequence[tuple[DocumentVersion, ParsedDocument]]) -> None:
+    """All articles of the new versions in one executemany (no ORM objects: nothing reads them back here)."""
+    rows = [
+        {
+            "version_id": version.id,
+            "position": i,
+            "label": a.label,
+            "kind": a.kind,
+            "number": a.number,
+            "heading": a.heading,
+            "path": list(a.path),
+            "text": a.text,
+            "line": a.line,
+        }
+        for version, doc in versions
         for i, a in enumerate(doc.articles)
     ]
-    session.add(version)
-    session.flush()
-    return version
+    if rows:
+        session.execute(insert(Article), rows)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -204,14 +256,15 @@ class DocumentFilter:
 def document_query(f: DocumentFilter) -> Select[Document]:
     stmt = select(Document).order_by(Document.id)
     if f.q:
-        like = f"%{f.q}%"
-        stmt = stmt.where(
-            or_(
-                Document.title.like(like),
-                Document.doc_number.like(like),
-                Document.doc_number_canonical.like(like),
-            )
-        )
+        like = f"%{f.q.strip()}%"
+        matches: list[ColumnElement[bool]] = [
+            Document.title.like(like),
+            Document.doc_number.like(like),
+            Document.doc_number_canonical.like(like),
+        ]
+        with suppress(ValueError):  # a 文号 typed with other brackets or spaces finds its canonical form
+            matches.append(Document.doc_number_canonical == canonical_doc_number(f.q))
+        stmt = stmt.where(or_(*matches))
     if f.issuer:
         stmt = stmt.where(Document.issuer.like(f"%{f.issuer}%"))
     if f.category:

@@ -12,17 +12,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from diffing.compare import compare
 from diffing.model import DELETE, EQUAL, INSERT, ArticleChange, DiffSummary, DocumentDiff
 from diffing.render_docx import render_docx
 from diffing.render_html import render_html
 from diffing.render_json import render_json
-from ingest.model import Article
-from regtrack.diffs import units_of
 from regtrack.errors import UsageError
-from storage.documents import find_document, latest_version
 
 FORMATS = ("html", "docx", "json")
 VIEWS = ("side", "inline")
@@ -67,27 +62,6 @@ def _article(a: Mapping[str, Any]) -> ArticleChange:
         restructure=a.get("restructure") or "",
         cosmetic=cosmetic if len(cosmetic) == len(ops) else (),
     )
-
-
-def compare_stored(session: Session, old_ref: str, new_ref: str) -> DocumentDiff:
-    """Compare the latest texts of two stored documents (id, 文号 or title).
-
-    Never reads a file: ``regtrack.diffs.diff_documents`` also takes paths, which a web
-    visitor must not be able to name.
-    """
-    old_ref_s, old_title, old_units = _stored_side(session, old_ref)
-    new_ref_s, new_title, new_units = _stored_side(session, new_ref)
-    return compare(
-        old_units, new_units, old_ref=old_ref_s, old_title=old_title, new_ref=new_ref_s, new_title=new_title
-    )
-
-
-def _stored_side(session: Session, ref: str) -> tuple[str, str, tuple[Article, ...]]:
-    doc = find_document(session, ref)
-    version = latest_version(session, doc.id)
-    if version is None:
-        raise UsageError(f"{doc.title} is known only by citation: there is no text to compare")
-    return doc.doc_number or str(doc.id), doc.title, units_of(version)
 
 
 def check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ingest.docnumber import canonical_doc_number
 from storage.documents import DocumentFilter, document_query, iso
 from storage.models import Compilation, Document, DocumentVersion, Relation, Source, VersionDiff
 
@@ -113,17 +112,6 @@ def sources(session: Session) -> list[dict[str, Any]]:
         }
         for s in rows
     ]
-
-
-def search_text(q: str | None) -> str | None:
-    """What to look for: a 文号 typed with other brackets or spaces becomes its stored canonical form."""
-    q = (q or "").strip()
-    if not q:
-        return None
-    try:
-        return canonical_doc_number(q) or q
-    except ValueError:
-        return q
 
 
 def count_documents(session: Session, f: DocumentFilter) -> int:

@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 
 from diffing.render_json import diff_to_dict
 from regtrack import views
+from regtrack.diffs import diff_stored
 from storage.documents import DocumentFilter, find_document
-from web import queries
 from web.deps import get_session, parse_as_of
-from web.diffview import compare_stored
 from web.routes.pages import check_status
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -39,7 +38,7 @@ def list_documents(
 ) -> list[dict[str, Any]]:
     day = parse_as_of(as_of)
     wanted = check_status(status)
-    f = DocumentFilter(q=queries.search_text(q), issuer=issuer or None, category=category or None)
+    f = DocumentFilter(q=q or None, issuer=issuer or None, category=category or None)
     if wanted is None:
         return views.document_rows(
             session, DocumentFilter(**{**f.__dict__, "limit": limit, "offset": offset}), day
@@ -82,4 +81,4 @@ def diff(
     new: str = Query(..., description="The newer document: " + REF_HELP),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    return diff_to_dict(compare_stored(session, old, new))
+    return diff_to_dict(diff_stored(session, old, new))

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from diffing.model import DocumentDiff
+from regtrack.diffs import diff_stored
 from storage.errors import NotFound
 from storage.models import DocumentVersion, VersionDiff
 from web.deps import get_session
-from web.diffview import FORMATS, VIEWS, check_choice, compare_stored, diff_from_dict, download
+from web.diffview import FORMATS, VIEWS, check_choice, diff_from_dict, download
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +56,7 @@ def compare_documents(
     session: Session = Depends(get_session),
 ) -> Any:
     fmt = check_choice("format", format, FORMATS)
-    diff = compare_stored(session, old, new)
+    diff = diff_stored(session, old, new)
     if fmt:
         return download(diff, fmt, "新旧对照表", changed_only=changed != "0")
     params = {"old": old, "new": new}

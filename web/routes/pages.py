@@ -102,7 +102,7 @@ def documents(
 ) -> Any:
     day = parse_as_of(as_of)
     page_no = parse_page(page)
-    f = DocumentFilter(q=queries.search_text(q), issuer=issuer or None, category=category or None)
+    f = DocumentFilter(q=q or None, issuer=issuer or None, category=category or None)
     only_ids = None
     first = queries.parse_month(month)
     if changed and first:
