@@ -3,6 +3,9 @@
 placeholders when the real document arrives, record version families and change events.
 
 Pure work is ``linking``'s; this module only moves rows. It runs inside the caller's transaction.
+A link run reads and writes only what its documents can touch (their citations' candidates,
+their families, their relations), in a few statements per document, so an ingest costs the same
+in a database of a thousand documents or of a hundred thousand.
 """
 
 from __future__ import annotations
@@ -10,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
 from ingest.decode import decode
 from linking.extract import extract_relations
-from linking.families import version_families
-from linking.model import Citation, ExtractedRelation, KnownDoc, SourceDoc
-from linking.resolve import CatalogueIndex, index_catalogue, resolve
-from linking.titles import title_key
+from linking.model import Citation, ExtractedRelation, SourceDoc
+from regtrack import editions, placeholders
+from regtrack.catalogue import Catalogue, fill_title_keys, set_title_key
+from regtrack.linkrun import FAMILY_KIND, LinkReport, LinkRun
+from storage.documents import chunked
 from storage.models import Blob, ChangeEvent, Compilation, Document, DocumentVersion, Relation
 
 # Relation kind → the change event a subscriber hears about for its target.
@@ -29,40 +33,18 @@ EVENT_OF_KIND = {
     "partially_repeals": "partially_repealed",
     "expires": "expired",
 }
-FAMILY_KIND = "version"  # successor → predecessor edge between editions of one instrument
+
+__all__ = ["FAMILY_KIND", "LinkReport", "link_documents", "record_new_documents", "relink_all"]
 
 
 @dataclass
-class LinkReport:
-    relations_added: int = 0
-    relations_removed: int = 0
-    placeholders_created: int = 0
-    placeholders_merged: int = 0
-    warnings: list[str] = field(default_factory=list)
+class _Work:
+    """One document being linked: its latest text and what that text states."""
 
-
-def known_doc(doc: Document) -> KnownDoc:
-    year = doc.written_date or doc.published_date or doc.effective_date
-    return KnownDoc(
-        id=doc.id,
-        doc_number_canonical=doc.doc_number_canonical,
-        title=doc.title,
-        issuers=tuple(doc.issuers or ()),
-        year=year.year if year else None,
-    )
-
-
-class Catalogue:
-    """Every stored document as ``KnownDoc``, indexed once per link run.
-
-    Placeholders created during the run are not indexed: a second citation of the same target
-    finds its placeholder by identity key instead.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.index: CatalogueIndex = index_catalogue(
-            [known_doc(d) for d in session.scalars(select(Document))]
-        )
+    doc: Document
+    version: DocumentVersion
+    extracted: list[ExtractedRelation]
+    ends: list[tuple[int, int]] = field(default_factory=list)  # (source id, target id) per relation
 
 
 def compilation_lines(session: Session, compilation_id: int, cache: dict[int, list[str]]) -> list[str]:
@@ -76,11 +58,12 @@ def compilation_lines(session: Session, compilation_id: int, cache: dict[int, li
     return cache[compilation_id]
 
 
-def source_doc(session: Session, doc: Document, version: DocumentVersion, lines: Sequence[str]) -> SourceDoc:
+def source_doc(
+    doc: Document, version: DocumentVersion, lines: Sequence[str], children: Sequence[str]
+) -> SourceDoc:
     """What extraction reads: the compilation's own lines of the version, so evidence lines are real."""
     start, end = version.start_line or 1, version.end_line or len(lines)
     text = "\n".join(lines[start - 1 : end]) if lines else version.text
-    children = session.scalars(select(Document.title).where(Document.parent_id == doc.id)).all()
     return SourceDoc(
         key=str(doc.id),
         text=text,
@@ -96,63 +79,109 @@ def source_doc(session: Session, doc: Document, version: DocumentVersion, lines:
 
 
 def link_documents(
-    session: Session, document_ids: Iterable[int], lines_cache: dict[int, list[str]] | None = None
-) -> LinkReport:
-    """Re-extract and re-resolve the relations stated by these documents; then merge placeholders."""
-    report = LinkReport()
-    cache = lines_cache if lines_cache is not None else {}
-    catalogue = Catalogue(session)
-    ids = list(dict.fromkeys(document_ids))
-    for doc_id in ids:
-        doc = session.get(Document, doc_id)
-        version = _latest(session, doc_id)
-        if doc is None or version is None or doc.placeholder:
-            continue
-        lines = compilation_lines(session, version.compilation_id, cache) if version.compilation_id else []
-        extracted = extract_relations(source_doc(session, doc, version, lines))
-        _sync_relations(session, doc, version, extracted, catalogue, report)
-    _merge_title_placeholders(session, ids, report)
-    _sync_families(session)
-    session.flush()
-    delete_orphan_placeholders(session)
-    _record_cites_repealed(session)
-    return report
-
-
-def _latest(session: Session, doc_id: int) -> DocumentVersion | None:
-    return session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.document_id == doc_id)
-        .order_by(DocumentVersion.version_no.desc())
-    ).first()
-
-
-def _sync_relations(
     session: Session,
-    doc: Document,
-    version: DocumentVersion,
-    extracted: Sequence[ExtractedRelation],
-    catalogue: Catalogue,
-    report: LinkReport,
-) -> None:
+    document_ids: Iterable[int],
+    lines_cache: dict[int, list[str]] | None = None,
+    *,
+    sweep: bool = False,
+) -> LinkReport:
+    """Re-extract and re-resolve the relations stated by these documents; then merge placeholders.
+
+    ``sweep`` also removes every orphan placeholder in the database, not only those this run
+    could have orphaned (``relink_all``).
+    """
+    run = LinkRun()
+    cache = lines_cache if lines_cache is not None else {}
+    ids = list(dict.fromkeys(document_ids))
+    works = _extract(session, ids, cache)
+    fill_title_keys(session)
+    _resolve(session, works, run)
+    for work in works:
+        _sync_relations(session, work, run)
+    placeholders.merge_title_placeholders(session, ids, run)
+    editions.sync_families(session, [*ids, *run.touched], run)
+    session.flush()
+    placeholders.delete_orphans(session, None if sweep else run.maybe_orphaned)
+    _record_cites_repealed(session)
+    return run.report
+
+
+def _extract(session: Session, ids: Sequence[int], cache: dict[int, list[str]]) -> list[_Work]:
+    """Each linkable document with its latest version and extracted relations, in ``ids`` order."""
+    works: list[_Work] = []
+    for chunk in chunked(ids):
+        docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(chunk)))}
+        versions = _latest_versions(session, chunk)
+        children: dict[int | None, list[str]] = {}
+        stmt = select(Document.parent_id, Document.title).where(Document.parent_id.in_(chunk))
+        for parent_id, title in session.execute(stmt.order_by(Document.id)):
+            children.setdefault(parent_id, []).append(title)
+        for doc_id in chunk:
+            doc, version = docs.get(doc_id), versions.get(doc_id)
+            if doc is None or version is None or doc.placeholder:
+                continue
+            set_title_key(doc)
+            lines = (
+                compilation_lines(session, version.compilation_id, cache) if version.compilation_id else []
+            )
+            source = source_doc(doc, version, lines, children.get(doc_id, []))
+            works.append(_Work(doc, version, extract_relations(source)))
+    return works
+
+
+def _latest_versions(session: Session, ids: Sequence[int]) -> dict[int, DocumentVersion]:
+    latest: dict[int, DocumentVersion] = {}
+    stmt = select(DocumentVersion).where(DocumentVersion.document_id.in_(ids))
+    for version in session.scalars(stmt.order_by(DocumentVersion.version_no)):
+        latest[version.document_id] = version
+    return latest
+
+
+def _resolve(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
+    """Source and target ids of every extracted relation; placeholders for citations nothing matches."""
+    requests: list[tuple[Citation, int | None, int | None]] = []
+    for work in works:
+        year = work.doc.written_date.year if work.doc.written_date else None
+        for rel in work.extracted:
+            for citation in (rel.subject, rel.citation):
+                if citation is not None:
+                    requests.append((citation, year, work.doc.id))
+    found = Catalogue(session, [c for c, _, _ in requests]).resolve_all(requests)
+    unresolved = [c for (c, _, _), r in zip(requests, found, strict=True) if r.doc_id is None]
+    cited = placeholders.Placeholders(session, run, unresolved)
+    targets = iter([cited.target(c, r) for (c, _, _), r in zip(requests, found, strict=True)])
+    ends: list[list[tuple[int | Document, int | Document]]] = []
+    for work in works:
+        pairs: list[tuple[int | Document, int | Document]] = []
+        for rel in work.extracted:
+            source = work.doc.id if rel.subject is None else next(targets)
+            pairs.append((source, source if rel.citation is None else next(targets)))
+        ends.append(pairs)
+    cited.create()  # placeholder ids exist only now
+    for work, pairs in zip(works, ends, strict=True):
+        work.ends = [(placeholders.id_of(s), placeholders.id_of(t)) for s, t in pairs]
+
+
+def _sync_relations(session: Session, work: _Work, run: LinkRun) -> None:
+    doc, version = work.doc, work.version
     existing = {(r.source_id, r.target_id, r.kind, r.scope): r for r in _stated_by(session, doc, version)}
+    wanted: list[tuple[tuple[int, int, str, str], ExtractedRelation]] = []
     seen: set[tuple[int, int, str, str]] = set()
-    for rel in extracted:
-        source_id = doc.id if rel.subject is None else _target(session, rel.subject, catalogue, doc, report)
-        target_id = (
-            source_id if rel.citation is None else _target(session, rel.citation, catalogue, doc, report)
-        )
+    for rel, (source_id, target_id) in zip(work.extracted, work.ends, strict=True):
         if target_id == source_id and rel.kind != "expires":
             continue
         key = (source_id, target_id, rel.kind, rel.scope)
-        if key in seen:
-            continue
-        seen.add(key)
-        row = existing.get(key) or _relation_row(session, key)
+        if key not in seen:
+            seen.add(key)
+            wanted.append((key, rel))
+    elsewhere = _relation_rows(session, [k for k, _ in wanted if k not in existing])
+    touched: list[Relation] = []
+    for key, rel in wanted:
+        row = existing.get(key) or elsewhere.get(key)
         if row is None:
-            row = Relation(source_id=source_id, target_id=target_id, kind=rel.kind, scope=rel.scope)
+            row = Relation(source_id=key[0], target_id=key[1], kind=rel.kind, scope=rel.scope)
             session.add(row)
-            report.relations_added += 1
+            run.report.relations_added += 1
         elif row.suppressed or row.origin == "manual":
             continue  # a person decided about this one; re-linking never overrides it
         row.effective_date = rel.effective_date
@@ -160,25 +189,28 @@ def _sync_relations(
         row.line = rel.line
         row.confidence = rel.confidence
         row.compilation_id = version.compilation_id
-        session.flush()
-        _record_relation_event(session, row)
+        touched.append(row)
+    session.flush()
+    _record_relation_events(session, touched)
     for key, row in existing.items():
         if key not in seen and row.origin == "extracted" and not row.suppressed:
+            run.forget(row)
             session.delete(row)
-            report.relations_removed += 1
+            run.report.relations_removed += 1
 
 
-def _relation_row(session: Session, key: tuple[int, int, str, str]) -> Relation | None:
-    """The ledger row for (source, target, kind, scope), stated by any text (e.g. an earlier version)."""
-    source_id, target_id, kind, scope = key
-    return session.scalars(
-        select(Relation).where(
-            Relation.source_id == source_id,
-            Relation.target_id == target_id,
-            Relation.kind == kind,
-            Relation.scope == scope,
-        )
-    ).first()
+def _relation_rows(
+    session: Session, keys: Sequence[tuple[int, int, str, str]]
+) -> dict[tuple[int, int, str, str], Relation]:
+    """The ledger rows for these (source, target, kind, scope), stated by any text (e.g. an earlier version)."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    stmt = select(Relation).where(
+        Relation.source_id.in_({k[0] for k in keys}), Relation.target_id.in_({k[1] for k in keys})
+    )
+    rows = {(r.source_id, r.target_id, r.kind, r.scope): r for r in session.scalars(stmt)}
+    return {key: row for key, row in rows.items() if key in wanted}
 
 
 def _stated_by(session: Session, doc: Document, version: DocumentVersion) -> Sequence[Relation]:
@@ -194,119 +226,19 @@ def _stated_by(session: Session, doc: Document, version: DocumentVersion) -> Seq
     return session.scalars(stmt.where(own)).all()
 
 
-def _target(
-    session: Session, citation: Citation, catalogue: Catalogue, source: Document, report: LinkReport
-) -> int:
-    """The stored document a citation names, or a placeholder created for it."""
-    year = source.written_date.year if source.written_date else None
-    found = resolve(citation, catalogue.index, source_year=year, source_id=source.id)
-    if found.doc_id is not None:
-        return found.doc_id
-    key = (
-        f"dn:{citation.doc_number_canonical}"
-        if citation.doc_number_canonical
-        else f"t:{title_key(citation.title or '')}"
-    )
-    row = session.scalars(select(Document).where(Document.identity_key == key)).one_or_none()
-    if row is None:
-        row = Document(
-            identity_key=key,
-            title=citation.title or citation.doc_number_raw or key,
-            title_key=title_key(citation.title) if citation.title else None,
-            doc_number=citation.doc_number_raw,
-            doc_number_canonical=citation.doc_number_canonical,
-            placeholder=True,
-        )
-        session.add(row)
-        session.flush()
-        report.placeholders_created += 1
-    elif row.placeholder and citation.title and row.title == (row.doc_number or row.identity_key):
-        row.title = citation.title  # a later citation gives the title the first one lacked
-    return row.id
-
-
-def _merge_title_placeholders(session: Session, new_ids: Sequence[int], report: LinkReport) -> None:
-    """A placeholder known only by title becomes the real document once one matches it."""
-    placeholders = session.scalars(select(Document).where(Document.placeholder.is_(True))).all()
-    if not placeholders or not new_ids:
-        return
-    real = [known_doc(d) for d in session.scalars(select(Document).where(Document.id.in_(new_ids)))]
-    index = index_catalogue(real)
-    for ph in placeholders:
-        citation = Citation(ph.doc_number, ph.doc_number_canonical, ph.title)
-        found = resolve(citation, index)
-        if found.doc_id is None or found.doc_id == ph.id:
+def _record_relation_events(session: Session, rows: Sequence[Relation]) -> None:
+    """One change event per relation of an eventful kind, the first time it is stated."""
+    eventful = [r for r in rows if r.kind in EVENT_OF_KIND]
+    keys = [f"relation:{r.source_id}:{r.target_id}:{r.kind}:{r.scope}" for r in eventful]
+    known = _existing_event_keys(session, keys)
+    for rel, key in zip(eventful, keys, strict=True):
+        if key in known:
             continue
-        _repoint(session, ph.id, found.doc_id)
-        session.delete(ph)
-        report.placeholders_merged += 1
-    session.flush()
-
-
-def _repoint(session: Session, old_id: int, new_id: int) -> None:
-    """Move every relation and event of ``old_id`` onto ``new_id``, dropping exact duplicates."""
-    for column in (Relation.target_id, Relation.source_id):
-        for rel in session.scalars(select(Relation).where(column == old_id)):
-            source = new_id if rel.source_id == old_id else rel.source_id
-            target = new_id if rel.target_id == old_id else rel.target_id
-            clash = session.scalars(
-                select(Relation.id).where(
-                    Relation.source_id == source,
-                    Relation.target_id == target,
-                    Relation.kind == rel.kind,
-                    Relation.scope == rel.scope,
-                )
-            ).first()
-            if clash is not None or (source == target and rel.kind != "expires"):
-                session.delete(rel)
-            else:
-                rel.source_id, rel.target_id = source, target
-        session.flush()
-    session.execute(update(ChangeEvent).where(ChangeEvent.document_id == old_id).values(document_id=new_id))
-    session.execute(
-        update(ChangeEvent)
-        .where(ChangeEvent.related_document_id == old_id)
-        .values(related_document_id=new_id)
-    )
-
-
-def _sync_families(session: Session) -> None:
-    """Store edition edges (操作手册（2023版）→（2024版）, WS/T 347—2011 → —2024) as ``version`` relations."""
-    docs = [known_doc(d) for d in session.scalars(select(Document))]
-    wanted = {(succ, pred): reason for pred, succ, reason in version_families(docs)}
-    rows = {
-        (r.source_id, r.target_id): r
-        for r in session.scalars(select(Relation).where(Relation.kind == FAMILY_KIND))
-    }
-    for key, row in rows.items():
-        if key not in wanted and row.origin == "extracted":
-            session.delete(row)
-    for (succ, pred), reason in wanted.items():
-        if (succ, pred) not in rows:
-            successor = session.get(Document, succ)
-            when = successor.effective_date or successor.written_date if successor else None
-            session.add(
-                Relation(
-                    source_id=succ,
-                    target_id=pred,
-                    kind=FAMILY_KIND,
-                    scope="whole",
-                    effective_date=when,
-                    quote=reason,
-                )
-            )
-
-
-def _record_relation_event(session: Session, rel: Relation) -> None:
-    kind = EVENT_OF_KIND.get(rel.kind)
-    if kind is None:
-        return
-    key = f"relation:{rel.source_id}:{rel.target_id}:{rel.kind}:{rel.scope}"
-    if session.scalars(select(ChangeEvent.id).where(ChangeEvent.event_key == key)).first() is None:
+        known.add(key)
         session.add(
             ChangeEvent(
                 event_key=key,
-                kind=kind,
+                kind=EVENT_OF_KIND[rel.kind],
                 document_id=rel.target_id,
                 related_document_id=rel.source_id if rel.source_id != rel.target_id else None,
                 relation_id=rel.id,
@@ -317,63 +249,79 @@ def _record_relation_event(session: Session, rel: Relation) -> None:
         )
 
 
+def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunked(sorted(set(keys))):
+        found.update(session.scalars(select(ChangeEvent.event_key).where(ChangeEvent.event_key.in_(chunk))))
+    return found
+
+
 def _record_cites_repealed(session: Session) -> None:
-    """An event for each document that cites something repealed or replaced (once per pair)."""
+    """An event for each document that cites something repealed or replaced (once per pair).
+
+    One query returns only the pairs still without their event (the event key is computed in SQL
+    and looked up in its unique index), so the cost does not grow with the events already sent.
+    """
     ended = select(Relation.target_id).where(
         Relation.kind.in_(("repeals", "replaces")), Relation.suppressed.is_(False)
     )
-    cites = session.scalars(
-        select(Relation).where(
-            Relation.kind == "cites", Relation.suppressed.is_(False), Relation.target_id.in_(ended)
-        )
-    ).all()
-    for rel in cites:
-        key = f"cites_repealed:{rel.source_id}:{rel.target_id}"
-        if session.scalars(select(ChangeEvent.id).where(ChangeEvent.event_key == key)).first() is None:
-            session.add(
-                ChangeEvent(
-                    event_key=key,
-                    kind="cites_repealed",
-                    document_id=rel.source_id,
-                    related_document_id=rel.target_id,
-                    relation_id=rel.id,
-                    summary=(rel.quote or "")[:500],
-                    compilation_id=rel.compilation_id,
-                )
+    key = (
+        literal("cites_repealed:")
+        + cast(Relation.source_id, String)
+        + literal(":")
+        + cast(Relation.target_id, String)
+    )
+    stmt = (
+        select(Relation)
+        .where(Relation.kind == "cites", Relation.suppressed.is_(False), Relation.target_id.in_(ended))
+        .where(~exists().where(ChangeEvent.event_key == key))
+        .order_by(Relation.id)
+    )
+    recorded: set[str] = set()
+    for rel in session.scalars(stmt):
+        event_key = f"cites_repealed:{rel.source_id}:{rel.target_id}"
+        if event_key in recorded:
+            continue  # another scope of the same citation
+        recorded.add(event_key)
+        session.add(
+            ChangeEvent(
+                event_key=event_key,
+                kind="cites_repealed",
+                document_id=rel.source_id,
+                related_document_id=rel.target_id,
+                relation_id=rel.id,
+                summary=(rel.quote or "")[:500],
+                compilation_id=rel.compilation_id,
             )
+        )
 
 
 def record_new_documents(session: Session, document_ids: Iterable[int], compilation_id: int) -> None:
-    for doc_id in document_ids:
-        key = f"new:{doc_id}"
-        if session.scalars(select(ChangeEvent.id).where(ChangeEvent.event_key == key)).first() is None:
-            doc = session.get(Document, doc_id)
-            session.add(
-                ChangeEvent(
-                    event_key=key,
-                    kind="new_document",
-                    document_id=doc_id,
-                    effective_date=doc.effective_date if doc else None,
-                    summary=doc.title if doc else "",
-                    compilation_id=compilation_id,
-                )
+    ids = list(dict.fromkeys(document_ids))
+    known = _existing_event_keys(session, [f"new:{doc_id}" for doc_id in ids])
+    docs: dict[int, Document] = {}
+    for chunk in chunked(ids):
+        docs.update((d.id, d) for d in session.scalars(select(Document).where(Document.id.in_(chunk))))
+    for doc_id in ids:
+        if f"new:{doc_id}" in known:
+            continue
+        doc = docs.get(doc_id)
+        session.add(
+            ChangeEvent(
+                event_key=f"new:{doc_id}",
+                kind="new_document",
+                document_id=doc_id,
+                effective_date=doc.effective_date if doc else None,
+                summary=doc.title if doc else "",
+                compilation_id=compilation_id,
             )
+        )
 
 
 def relink_all(session: Session) -> LinkReport:
     """Re-link every stored (non-placeholder) document: after a linking code change."""
+    fill_title_keys(session, every=True)
     ids = list(
         session.scalars(select(Document.id).where(Document.placeholder.is_(False)).order_by(Document.id))
     )
-    return link_documents(session, ids)
-
-
-def delete_orphan_placeholders(session: Session) -> int:
-    """Placeholders no relation points at any more (their citing text changed) are removed."""
-    used = select(Relation.target_id).union(select(Relation.source_id))
-    orphans = session.scalars(
-        select(Document.id).where(Document.placeholder.is_(True), Document.id.not_in(used))
-    ).all()
-    if orphans:
-        session.execute(delete(Document).where(Document.id.in_(orphans)))
-    return len(orphans)
+    return link_documents(session, ids, sweep=True)

@@ -111,6 +111,9 @@ class Document(Base):
     doc_number_canonical: Mapped[str | None] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(String(1000))
     title_key: Mapped[str | None] = mapped_column(String(1000), index=True)
+    # The title key read backwards: its sort order puts titles that end alike side by side, so a
+    # fuzzy title match finds its candidates by two index range scans instead of a full scan.
+    title_key_reversed: Mapped[str | None] = mapped_column(String(1000), index=True)
     issuers: Mapped[list[str]] = mapped_column(default=list)
     issuer: Mapped[str | None] = mapped_column(String(500), index=True)  # issuers joined with 、
     written_date: Mapped[date | None] = mapped_column(Date)
@@ -121,7 +124,7 @@ class Document(Base):
     keywords: Mapped[list[str]] = mapped_column(default=list)
     is_attachment: Mapped[bool] = mapped_column(Boolean, default=False)
     attachment_label: Mapped[str | None] = mapped_column(String(50))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
     compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
     line: Mapped[int | None] = mapped_column(Integer)
@@ -186,7 +189,10 @@ class Relation(Base):
     """
 
     __tablename__ = "relations"
-    __table_args__ = (UniqueConstraint("source_id", "target_id", "kind", "scope"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "kind", "scope"),
+        Index(None, "compilation_id", "line"),  # the relations a document's lines state (linking)
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -225,8 +231,13 @@ class ChangeEvent(Base):
     # new_document | repealed | replaced | amended | partially_repealed | expired | article_changed | cites_repealed
     kind: Mapped[str] = mapped_column(String(24), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    related_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    relation_id: Mapped[int | None] = mapped_column(ForeignKey("relations.id", ondelete="CASCADE"))
+    # Indexed so that deleting a document or a relation does not scan every event for the cascade.
+    related_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    relation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relations.id", ondelete="CASCADE"), index=True
+    )
     version_diff_id: Mapped[int | None] = mapped_column(ForeignKey("version_diffs.id", ondelete="CASCADE"))
     article_label: Mapped[str | None] = mapped_column(String(200))
     effective_date: Mapped[date | None] = mapped_column(Date)

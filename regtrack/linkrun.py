@@ -1,0 +1,31 @@
+"""What one link run reports, and what it remembers while it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.models import Relation
+
+FAMILY_KIND = "version"  # successor → predecessor edge between editions of one instrument
+
+
+@dataclass
+class LinkReport:
+    relations_added: int = 0
+    relations_removed: int = 0
+    placeholders_created: int = 0
+    placeholders_merged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LinkRun:
+    """The report, plus the documents whose families or whose use may have changed in this run."""
+
+    report: LinkReport = field(default_factory=LinkReport)
+    touched: set[int] = field(default_factory=set)  # placeholders created or renamed, merge targets
+    maybe_orphaned: set[int] = field(default_factory=set)  # ends of removed relations, new placeholders
+
+    def forget(self, rel: Relation) -> None:
+        """``rel`` is being removed: its two ends may now be placeholders nothing points at."""
+        self.maybe_orphaned.update((rel.source_id, rel.target_id))
