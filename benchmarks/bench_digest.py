@@ -231,10 +231,12 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def measure(count: int, seed: int = 11) -> dict[str, Any]:
+def measure(count: int, seed: int = 11, database_url: str | None = None) -> dict[str, Any]:
+    """One run on a fresh database (SQLite in a temporary folder unless ``database_url``, which
+    must name an empty database)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        engine = make_engine(f"sqlite:///{folder / 'bench.db'}")
+        engine = make_engine(database_url or f"sqlite:///{folder / 'bench.db'}")
         upgrade(engine)
         rng = random.Random(seed)
         month = build_month(engine, rng)

@@ -7,6 +7,7 @@ grows with the period's events and distinct filters, not with the number of subs
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -41,6 +42,7 @@ class Catalog:
         self._matched: dict[tuple[CompiledFilter, str], tuple[int, ...]] = {}
         self._bodies: OrderedDict[tuple[str, tuple[int, ...]], DigestBody] = OrderedDict()
         self._fragments: Fragments | None = None
+        self._lock = threading.Lock()  # sending workers share the body cache
 
     # events ---------------------------------------------------------------------------
     def add_events(self, events: Iterable[EventData]) -> list[EventData]:
@@ -115,13 +117,17 @@ class Catalog:
     def body(self, label: str, events: list[EventData], links: Links) -> DigestBody:
         """The rendered digest body for these events, shared by subscribers who match the same."""
         key = (label, tuple(e.id for e in events))
-        found = self._bodies.get(key)
-        if found is None:
+        with self._lock:
+            found = self._bodies.get(key)
+            if found is not None:
+                self._bodies.move_to_end(key)
+                return found
             if self._fragments is None or self._fragments.links != links:
                 self._fragments = Fragments(links)
-            found = self._bodies[key] = render_digest_body(self.digest(label, events), links, self._fragments)
+            fragments = self._fragments
+        found = render_digest_body(self.digest(label, events), links, fragments)  # outside the lock
+        with self._lock:
+            self._bodies[key] = found
             if len(self._bodies) > MAX_BODIES:
                 self._bodies.popitem(last=False)
-        else:
-            self._bodies.move_to_end(key)
         return found

@@ -8,6 +8,8 @@ states; a server that goes away mid-run stops the run and leaves the rest ``pend
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from notifications.backoff import MAX_ATTEMPTS, exhausted, retry_due
 from notifications.catalog import Catalog
@@ -186,29 +189,38 @@ class _Sender:
         # it connects on the first message.
         self.transport: Transport = open_transport(mail.smtp_url, mail.outbox_dir)
         self._unrecorded: tuple[int, str, dict[str, Any]] | None = None
+        # One connection for the run's claims: a pooled checkout per message would add a
+        # liveness ping, a round trip per message on PostgreSQL.
+        self._conn = engine.execution_options(sqlite_immediate=True).connect()
+        self._session = Session(bind=self._conn, expire_on_commit=False)
 
     def finish(self, row_id: int, status: str, **kwargs: Any) -> None:
         self._unrecorded = (row_id, status, kwargs)
 
-    def _record(self, session: Any) -> None:
+    def _record(self) -> None:
         if self._unrecorded is not None:
             row_id, status, kwargs = self._unrecorded
-            outbox.finish(session, row_id, status, **kwargs)
+            outbox.finish(self._session, row_id, status, **kwargs)
             self._unrecorded = None
 
     def claim(self, row_id: int, msg_id: str) -> bool:
-        with transaction(self.engine, write=True) as session:
-            self._record(session)
-            return outbox.claim(session, row_id, msg_id)
+        """Record the last outcome and claim this row: one transaction, committed on return."""
+        with self._session.begin():
+            self._record()
+            return outbox.claim(self._session, row_id, msg_id)
 
     def flush(self) -> None:
         if self._unrecorded is not None:
-            with transaction(self.engine, write=True) as session:
-                self._record(session)
+            with self._session.begin():
+                self._record()
 
     def close(self) -> None:
-        self.flush()
-        self.transport.close()
+        try:
+            self.flush()
+        finally:
+            self._session.close()
+            self._conn.close()
+            self.transport.close()
 
     def _ready(self, row: outbox.DueDelivery) -> list[EventData] | None:
         """The row's events if it should be sent now; otherwise its state is settled here."""
@@ -269,6 +281,48 @@ class _Sender:
         return False
 
 
+def _work(
+    sender: _Sender,
+    rows: queue.Queue[tuple[outbox.DueDelivery, list[Subscription]] | None],
+    stop: threading.Event,
+    failures: list[BaseException],
+) -> None:
+    """A worker: its own connection and mail session; drains the queue even after a stop."""
+    try:
+        while (item := rows.get()) is not None:
+            if stop.is_set():
+                continue
+            try:
+                if not sender.deliver(*item):
+                    stop.set()
+            except BaseException as exc:  # handed to the caller's thread, which raises it
+                failures.append(exc)
+                stop.set()
+    finally:
+        try:
+            sender.close()
+        except BaseException as exc:
+            failures.append(exc)
+
+
+def _merge(into: SendReport, parts: Iterable[SendReport]) -> None:
+    for part in parts:
+        for name in (
+            "sent",
+            "failed",
+            "deferred",
+            "rejected",
+            "unknown",
+            "skipped",
+            "empty",
+            "chat_sent",
+            "chat_failed",
+        ):
+            setattr(into, name, getattr(into, name) + getattr(part, name))
+        for line in part.errors:
+            into.error(line)
+
+
 def send_outbox(
     engine: Engine,
     mail: MailConfig,
@@ -276,27 +330,46 @@ def send_outbox(
     now: datetime,
     report: SendReport,
     delays: Sequence[float],
+    workers: int = 1,
 ) -> None:
-    """Send every pending (and due failed) row of the report's frequency, in id order."""
-    sender = _Sender(engine, mail, catalog, now, report, delays)
+    """Send every pending (and due failed) row of the report's frequency with ``workers`` threads.
+
+    Each worker claims rows one by one (a claim is an atomic conditional update, so no row is
+    taken twice); the waits of one (commit, SMTP replies) overlap the rendering of another.
+    """
+    parts = [SendReport(report.frequency) for _ in range(max(1, workers))]
+    senders = [_Sender(engine, mail, catalog, now, part, delays) for part in parts]
+    rows: queue.Queue[tuple[outbox.DueDelivery, list[Subscription]] | None] = queue.Queue(
+        maxsize=4 * len(parts)
+    )
+    stop = threading.Event()
+    failures: list[BaseException] = []
+    threads = [threading.Thread(target=_work, args=(s, rows, stop, failures), daemon=True) for s in senders]
+    for thread in threads:
+        thread.start()
     after = 0
     try:
-        while True:
+        while not stop.is_set():
             with transaction(engine) as session:
                 batch = outbox.retryable(session, report.frequency, after, BATCH)
                 channels = subs.channel_subscriptions(
                     session, {r.subscriber_id for r in batch}, report.frequency
                 )
             if not batch:
-                return
+                break
             after = batch[-1].id
             for row in batch:
-                if not sender.deliver(row, channels.get(row.subscriber_id, [])):
-                    sender.flush()
-                    with transaction(engine) as session:
-                        report.left_pending = outbox.status_counts(session, report.frequency).get(
-                            "pending", 0
-                        )
-                    return
+                if stop.is_set():
+                    break
+                rows.put((row, channels.get(row.subscriber_id, [])))
     finally:
-        sender.close()
+        for _ in threads:
+            rows.put(None)
+        for thread in threads:
+            thread.join()
+    _merge(report, parts)
+    if failures:
+        raise failures[0]
+    if stop.is_set():
+        with transaction(engine) as session:
+            report.left_pending = outbox.status_counts(session, report.frequency).get("pending", 0)

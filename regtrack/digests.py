@@ -276,12 +276,14 @@ def send_due(
     now: datetime | None = None,
     *,
     retry_delays: Sequence[float] = RETRY_DELAYS,
+    workers: int | None = None,
 ) -> SendReport:
     """Plan every due period of ``frequency`` into the outbox and send what is waiting there.
 
     ``now`` decides which periods are complete (default: the current time). ``retry_delays``
     are the waits for a mail server that goes away mid-run before the run stops; rows not
-    tried stay ``pending`` for the next run.
+    tried stay ``pending`` for the next run. ``workers`` (default REGTRACK_SMTP_WORKERS)
+    send in parallel; with one, messages go out strictly in outbox order.
     """
     check_frequency(frequency)
     now = aware(now) if now else _utcnow()
@@ -289,7 +291,9 @@ def send_due(
     with transaction(engine, write=True) as session:
         report.unknown += outbox.interrupted_to_unknown(session, frequency)
     catalog = plan_due(engine, frequency, now, report)
-    send_outbox(engine, mail_config(settings), catalog, now, report, retry_delays)
+    send_outbox(
+        engine, mail_config(settings), catalog, now, report, retry_delays, workers or settings.smtp_workers
+    )
     return report
 
 

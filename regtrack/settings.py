@@ -30,6 +30,7 @@ class Settings:
     prefect_api_url: str | None
     fetch_retries: int = 2  # retries of a failed download in the Prefect flows
     extra: dict[str, str] = field(default_factory=dict)
+    smtp_workers: int = 4  # digests handed to the mail server in parallel (REGTRACK_SMTP_WORKERS)
 
     @property
     def max_input_bytes(self) -> int:
@@ -61,5 +62,6 @@ def load_settings() -> Settings:
         secret_key=_env("SECRET_KEY", "dev-only-secret-change-me"),
         admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
+        smtp_workers=max(1, int(_env("SMTP_WORKERS", "4"))),
         fetch_retries=int(_env("FETCH_RETRIES", "2")),
     )

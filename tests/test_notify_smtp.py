@@ -150,7 +150,7 @@ def test_smtp_down_mid_run_then_the_rerun_sends_the_rest_and_nobody_gets_two(
     addresses = many_subscribers(engine, make_settings(tmp_path, "unused"), 7)
     with smtp_sink(SinkHandler(down_after=3)) as (first, url):
         settings = make_settings(tmp_path, "unused", url)
-        report = digests.send_due(engine, settings, "monthly", APRIL_2, retry_delays=(0.05, 0.1))
+        report = digests.send_due(engine, settings, "monthly", APRIL_2, retry_delays=(0.05, 0.1), workers=1)
         wait_until(first.went_down.is_set, what="the first server to stop")
     assert (report.sent, report.left_pending, report.ok) == (3, 4, False)
     assert "mail server unreachable" in report.errors[-1]
@@ -163,7 +163,7 @@ def test_smtp_down_mid_run_then_the_rerun_sends_the_rest_and_nobody_gets_two(
     assert set(statuses(engine).values()) == {"sent"}
 
 
-def _sender_process(db_url: str, smtp_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
+def _sender_process(db_url: str, smtp_url: str, tmp_path: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         REGTRACK_SMTP_URL=smtp_url,
@@ -171,6 +171,7 @@ def _sender_process(db_url: str, smtp_url: str, tmp_path: Path) -> subprocess.Po
         REGTRACK_BASE_URL="https://regtrack.test",
         REGTRACK_MAIL_FROM="regtrack <digest@regtrack.test>",
         REGTRACK_VAR_DIR=str(tmp_path / "var"),
+        REGTRACK_SMTP_WORKERS=str(workers),
     )
     args = ["--db", db_url, "digest", "--send", "--frequency", "monthly", "--now", APRIL_2.isoformat()]
     code = "import sys; from regtrack.cli import main; main(sys.argv[1:])"
@@ -205,6 +206,32 @@ def test_a_sender_killed_mid_message_resumes_without_a_second_copy(
             engine, make_settings(tmp_path, db_url, url), "monthly", APRIL_2, retry_delays=NO_WAIT
         )
         assert sink.counts() == {address: 1 for address in addresses}
+
+
+def test_parallel_workers_killed_mid_run_never_send_a_second_copy(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    march_2024(engine)
+    addresses = many_subscribers(engine, make_settings(tmp_path, db_url), 24)
+    with smtp_sink(SinkHandler(block_on=9)) as (sink, url):
+        proc = _sender_process(db_url, url, tmp_path, workers=4)
+        try:
+            wait_until(sink.blocked.is_set, timeout=60, what="the ninth message to reach the server")
+        finally:
+            proc.kill()
+            proc.wait(30)
+        sink.release.set()
+        resumed = digests.send_due(
+            engine, make_settings(tmp_path, db_url, url), "monthly", APRIL_2, retry_delays=NO_WAIT, workers=4
+        )
+        final = statuses(engine)
+        # Every row ends sent or unknown (in flight when killed); nobody got a second copy.
+        assert set(final.values()) <= {"sent", "unknown"} and resumed.unknown == list(final.values()).count(
+            "unknown"
+        )
+        assert max(sink.counts().values()) == 1
+        assert {a for a, status in final.items() if status == "sent"} <= set(sink.counts())
+        assert set(sink.counts()) <= set(addresses)
 
 
 class PickyHandler(SinkHandler):
