@@ -7,6 +7,7 @@ serves the web UI. Ctrl-C stops it all.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import replace
@@ -15,6 +16,7 @@ from typing import Any
 import typer
 from sqlalchemy import Engine, func, select
 
+from regtrack.errors import UsageError
 from regtrack.output import out
 from regtrack.settings import Settings
 from storage.db import transaction
@@ -37,6 +39,8 @@ def run_cmd(
     from flows.local import LocalPrefect  # prefect loads only for this command
 
     started = time.monotonic()
+    if not no_web:
+        _check_free(host, port, "--port")
     settings: Settings = ctx.obj.settings
     engine = ctx.obj.engine()  # migrates
     source_id = register_samples(engine, settings)
@@ -60,6 +64,17 @@ def run_cmd(
     finally:
         out.print("stopping the deployments and the Prefect server …")
         prefect.stop()
+
+
+def _check_free(host: str, port: int, option: str) -> None:
+    """Fail before starting anything when the web UI's port is taken."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UsageError(
+                f"{host}:{port} is in use ({exc.strerror}); choose another with {option}"
+            ) from exc
 
 
 def register_samples(engine: Engine, settings: Settings) -> int:
