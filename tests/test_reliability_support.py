@@ -106,6 +106,19 @@ class PrivateCluster:
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
+    def new_database(self) -> str:
+        """A fresh database in this cluster; its URL."""
+        import uuid
+
+        import psycopg
+
+        name = f"regtrack_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
+        ) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
     def _run(self, *args: str) -> None:
         command = [str(PG_BIN / args[0]), *args[1:]]
         if os.geteuid() == 0:
@@ -210,3 +223,44 @@ def immutable(*paths: Path) -> Iterator[None]:
     finally:
         for path in done:
             subprocess.run(["chattr", "-i", str(path)], capture_output=True, check=False)
+
+
+def snapshot(url: str) -> dict[str, object]:
+    """What was stored, by natural keys (ids and times differ between runs)."""
+    from sqlalchemy.orm import aliased
+
+    from storage.models import ChangeEvent, Compilation, Document, DocumentVersion, Relation
+
+    source, target = aliased(Document), aliased(Document)
+    engine = make_engine(url)
+    try:
+        with transaction(engine) as session:
+            return {
+                "compilations": sorted(session.execute(select(Compilation.sha256, Compilation.status)).all()),
+                "documents": sorted(session.scalars(select(Document.identity_key))),
+                "versions": sorted(
+                    session.execute(
+                        select(
+                            Document.identity_key, DocumentVersion.version_no, DocumentVersion.content_hash
+                        ).join(DocumentVersion, DocumentVersion.document_id == Document.id)
+                    ).all()
+                ),
+                "relations": sorted(
+                    session.execute(
+                        select(source.identity_key, target.identity_key, Relation.kind, Relation.scope)
+                        .join(source, source.id == Relation.source_id)
+                        .join(target, target.id == Relation.target_id)
+                    ).all()
+                ),
+                "events": sorted(  # event keys hold ids: compare what they are about
+                    session.execute(
+                        select(ChangeEvent.kind, ChangeEvent.article_label, Document.identity_key).join(
+                            Document, Document.id == ChangeEvent.document_id
+                        )
+                    ).all(),
+                    key=repr,
+                ),
+                "counts": counts(url),
+            }
+    finally:
+        engine.dispose()
