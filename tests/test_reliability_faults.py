@@ -10,22 +10,25 @@ row lock held) instead of sleeping.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import signal
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from regtrack import pipeline
+from regtrack import digests, pipeline
 from regtrack.settings import load_settings
 from storage.db import make_engine, upgrade
 from tests.conftest import sample_path
+from tests.test_notify_support import SinkHandler, smtp_sink
 from tests.test_reliability_support import (
     PrivateCluster,
     assert_one_error_line,
@@ -234,3 +237,32 @@ def test_a_database_on_a_read_only_file_system_is_a_clear_error(
         result = cli("--db", f"sqlite:///{view / 'regtrack.db'}", "ingest", str(sample_path("004")))
         assert_one_error_line(result.exit_code, result.stderr, "unable to open database file")
     assert fingerprint(url) == before
+
+
+class _NoMailbox(SinkHandler):
+    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def] # noqa: N802
+        return "550 5.1.1 no such user"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: regtrack/cli.py main() runs typer with standalone_mode=False, which returns the "
+    "code of `raise typer.Exit(1)` (regtrack/commands/notify.py) instead of exiting with it",
+)
+def test_a_digest_run_whose_messages_are_refused_exits_1(
+    cli, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = dataclasses.replace(
+        load_settings(), database_url=db_url, var_dir=tmp_path / "var", smtp_url=None
+    )
+    engine = make_engine(db_url)
+    reader = digests.subscribe(engine, settings, "reader@example.org", {}, "immediate")
+    digests.confirm(engine, settings, reader.token)
+    engine.dispose()
+    assert cli("--db", db_url, "ingest", str(sample_path("003"))).exit_code == 0
+    with smtp_sink(_NoMailbox()) as (_sink, url):
+        monkeypatch.setenv("REGTRACK_SMTP_URL", url)
+        later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+        result = cli("--db", db_url, "digest", "--send", "--frequency", "immediate", "--now", later)
+    assert "rejected 1" in result.stdout, result.stdout
+    assert result.exit_code == 1
