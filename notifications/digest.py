@@ -157,7 +157,8 @@ def _amended(events: list[EventData], diffs: Mapping[int, DiffView]) -> AmendedI
     if view and not any(e.kind == "amended" for e in events):
         labels = {e.article_label for e in events}
         articles = tuple(a for a in articles if a.new_label in labels or a.old_label in labels)
-    summary = "；".join(dict.fromkeys(e.summary for e in events if e.summary))
+    # An amendment's summary is the sentence that states it; article events only name a label.
+    summary = "；".join(dict.fromkeys(e.summary for e in events if e.summary and e.kind == "amended"))
     return AmendedItem(
         first.document,
         first.version_diff_id,
