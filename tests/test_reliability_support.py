@@ -7,6 +7,8 @@ Each helper that changes the machine (a mount, a server) undoes it in its ``fina
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
 import os
 import shutil
 import socket
@@ -15,7 +17,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +27,75 @@ from sqlalchemy import func, select
 from regtrack.settings import PROJECT_ROOT
 from storage.db import make_engine, transaction
 from storage.transfer import TABLES, export_lines
+from tests.conftest import sample_path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """`regtrack ARGS…` in-process: (exit code, stdout, stderr)."""
+    from regtrack.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def ok(*args: str) -> str:
+    code, out, err = run(*args)
+    assert code == 0, err
+    return out
+
+
+def seed_every_table(url: str, home: Path) -> None:
+    """A row in every table, made the way users make them: samples ingested (and a changed text,
+    for a second version and a stored diff), a relation added and one removed by hand, a source,
+    a confirmed and an unconfirmed subscriber, and a digest delivered (as an .eml file)."""
+    from regtrack import digests, pipeline
+    from regtrack.settings import load_settings
+    from storage.models import Relation
+
+    engine = make_engine(url)
+    settings = dataclasses.replace(
+        load_settings(), database_url=url, var_dir=home / "var", smtp_url=None, secret_key="seed-secret"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGTRACK_VAR_DIR", str(home / "var"))
+        reader = digests.subscribe(engine, settings, "reader@example.org", {"issuers": ["卫生"]}, "immediate")
+        digests.confirm(engine, settings, reader.token)
+        digests.subscribe(engine, settings, "later@example.org", {"keywords": ["标准"]}, "monthly")
+        changed = home / "004_changed.txt"
+        original = sample_path("004").read_text(encoding="utf-8")
+        changed.write_text(original.replace("2024年9月1日起施行", "2024年10月1日起施行"), encoding="utf-8")
+        for path in (sample_path("003"), sample_path("004"), changed):
+            pipeline.ingest_bytes(engine, path.read_bytes(), str(path), settings)
+        ok(
+            "--db",
+            url,
+            "relations",
+            "add",
+            "1",
+            "2",
+            "--kind",
+            "cites",
+            "--quote",
+            "<b>手工</b>",
+            "--by",
+            "ops",
+        )
+        with transaction(engine) as session:
+            extracted = session.scalars(select(Relation.id).where(Relation.origin == "extracted")).first()
+        ok("--db", url, "relations", "remove", str(extracted), "--by", "ops")
+        ok("--db", url, "sources", "add", str(sample_path("000")), "--kind", "file", "--name", "本地")
+        digests.send_due(
+            engine, settings, "immediate", datetime.now(UTC) + timedelta(hours=2), retry_delays=()
+        )
+    engine.dispose()
 
 
 def fingerprint(url: str) -> list[str]:

@@ -9,49 +9,19 @@ imported into SQLite and PostgreSQL; the export of the import is the same file, 
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from regtrack import digests, pipeline
-from regtrack.cli import main
+from regtrack import pipeline
 from regtrack.settings import load_settings
 from storage.db import make_engine, transaction
 from storage.models import Base, Blob, Delivery, Document, Relation, Subscriber
 from storage.transfer import TABLES
 from tests.conftest import sample_path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """`regtrack ARGS…` in-process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(*args: str) -> str:
-    code, out, err = run(*args)
-    assert code == 0, err
-    return out
-
-
-def counts(url: str) -> dict[str, int]:
-    engine = make_engine(url)
-    try:
-        with transaction(engine) as session:
-            return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES}
-    finally:
-        engine.dispose()
+from tests.test_reliability_support import counts, ok, run, seed_every_table
 
 
 @pytest.fixture(scope="module")
@@ -61,48 +31,9 @@ def source(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> t
     path = home / "source.db"
     path.write_bytes(sqlite_template.read_bytes())
     url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    settings = dataclasses.replace(
-        load_settings(), database_url=url, var_dir=home / "var", smtp_url=None, secret_key="transfer-secret"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REGTRACK_VAR_DIR", str(home / "var"))
-        subscribed = digests.subscribe(
-            engine, settings, "reader@example.org", {"issuers": ["卫生"]}, "immediate"
-        )
-        digests.confirm(engine, settings, subscribed.token)
-        digests.subscribe(
-            engine, settings, "later@example.org", {"keywords": ["标准"]}, "monthly"
-        )  # unconfirmed
-        changed = home / "004_changed.txt"
-        original = sample_path("004").read_text(encoding="utf-8")
-        changed.write_text(original.replace("2024年9月1日起施行", "2024年10月1日起施行"), encoding="utf-8")
-        for path_in in (sample_path("003"), sample_path("004"), changed):
-            pipeline.ingest_bytes(engine, path_in.read_bytes(), str(path_in), settings)
-        ok(
-            "--db",
-            url,
-            "relations",
-            "add",
-            "1",
-            "2",
-            "--kind",
-            "cites",
-            "--quote",
-            "<b>手工</b>",
-            "--by",
-            "ops",
-        )
-        with transaction(engine) as session:
-            extracted = session.scalars(select(Relation.id).where(Relation.origin == "extracted")).first()
-        ok("--db", url, "relations", "remove", str(extracted), "--by", "ops")
-        ok("--db", url, "sources", "add", str(sample_path("000")), "--kind", "file", "--name", "本地")
-        digests.send_due(
-            engine, settings, "immediate", datetime.now(UTC) + timedelta(hours=2), retry_delays=()
-        )
-        export = home / "source.jsonl"
-        ok("--db", url, "export", str(export))
-    engine.dispose()
+    seed_every_table(url, home)
+    export = home / "source.jsonl"
+    ok("--db", url, "export", str(export))
     return url, export
 
 
