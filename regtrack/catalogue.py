@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, or_, select, union_all, update
+from sqlalchemy import Table, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from linking.model import Citation, KnownDoc
@@ -111,17 +111,27 @@ def known_docs(
 
 
 def title_neighbours(session: Session, keys: Iterable[str]) -> set[int]:
-    """Ids of the documents whose title key sorts beside each key, forwards or read backwards."""
+    """Ids of the documents whose title key sorts just before or after each key, read forwards or
+    backwards. Equal keys are not included: ``known_docs(keys=…)`` finds those."""
     found: set[int] = set()
     for chunk in chunked(sorted(set(keys) - {""}), _KEYS_PER_QUERY):
-        selects = []
-        for key in chunk:
-            for column, probe in ((Document.title_key, key), (Document.title_key_reversed, key[::-1])):
-                after = select(Document.id).where(column >= probe).order_by(column).limit(NEIGHBOURS)
-                before = select(Document.id).where(column < probe).order_by(column.desc()).limit(NEIGHBOURS)
-                selects += [select(q.subquery().c.id) for q in (after, before)]
-        found.update(session.scalars(union_all(*selects)))
+        params: dict[str, str | int] = {"n": NEIGHBOURS}
+        for i, key in enumerate(chunk):
+            params[f"k{i}"], params[f"r{i}"] = key, key[::-1]
+        # Plain SQL: SQLAlchemy spends ~1 ms compiling each of these sub-selects, the database 0.05 ms.
+        sql = " UNION ALL ".join(part.format(i=i) for i in range(len(chunk)) for part in _AROUND)
+        found.update(session.scalars(text(sql), params))
     return found
+
+
+# Four index range scans per key (title_key and title_key_reversed are indexed), wrapped so that
+# SQLite accepts ORDER BY and LIMIT inside a compound select.
+_AROUND = tuple(
+    f"SELECT id FROM (SELECT id FROM documents WHERE {column} {op} :{param}{{i}} "
+    f"ORDER BY {column} {order} LIMIT :n) AS {alias}{{i}}"
+    for column, param, alias_base in (("title_key", "k", "f"), ("title_key_reversed", "r", "b"))
+    for op, order, alias in ((">", "", alias_base + "a"), ("<", "DESC", alias_base + "b"))
+)
 
 
 class Catalogue:

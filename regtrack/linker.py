@@ -10,11 +10,11 @@ in a database of a thousand documents or of a hundred thousand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, cast, exists, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
 from linking.extract import extract_relations
@@ -102,7 +102,7 @@ def link_documents(
     editions.sync_families(session, [*ids, *run.touched], run)
     session.flush()
     placeholders.delete_orphans(session, None if sweep else run.maybe_orphaned)
-    _record_cites_repealed(session)
+    _record_cites_repealed(session, None if sweep else run.cited_or_ended)
     return run.report
 
 
@@ -182,7 +182,8 @@ def _sync_relations(session: Session, work: _Work, run: LinkRun) -> None:
             row = Relation(source_id=key[0], target_id=key[1], kind=rel.kind, scope=rel.scope)
             session.add(row)
             run.report.relations_added += 1
-        elif row.suppressed or row.origin == "manual":
+        run.stated(row)
+        if row.suppressed or row.origin == "manual":
             continue  # a person decided about this one; re-linking never overrides it
         row.effective_date = rel.effective_date
         row.quote = rel.quote
@@ -256,14 +257,18 @@ def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
-def _record_cites_repealed(session: Session) -> None:
+def _record_cites_repealed(session: Session, targets: Collection[int] | None) -> None:
     """An event for each document that cites something repealed or replaced (once per pair).
 
-    One query returns only the pairs still without their event (the event key is computed in SQL
-    and looked up in its unique index), so the cost does not grow with the events already sent.
+    Only citations of ``targets`` (None: of every document) are looked at: a new pair needs a
+    citation or a repeal written in this run. The query returns only pairs still without their
+    event (the key is computed in SQL and looked up in its unique index).
     """
-    ended = select(Relation.target_id).where(
-        Relation.kind.in_(("repeals", "replaces")), Relation.suppressed.is_(False)
+    ender = aliased(Relation)
+    ended = exists().where(
+        ender.target_id == Relation.target_id,
+        ender.kind.in_(("repeals", "replaces")),
+        ender.suppressed.is_(False),
     )
     key = (
         literal("cites_repealed:")
@@ -273,12 +278,19 @@ def _record_cites_repealed(session: Session) -> None:
     )
     stmt = (
         select(Relation)
-        .where(Relation.kind == "cites", Relation.suppressed.is_(False), Relation.target_id.in_(ended))
+        .where(Relation.kind == "cites", Relation.suppressed.is_(False), ended)
         .where(~exists().where(ChangeEvent.event_key == key))
         .order_by(Relation.id)
     )
+    if targets is None:
+        rows = list(session.scalars(stmt))
+    else:
+        rows = []
+        for chunk in chunked(sorted(targets)):
+            rows += session.scalars(stmt.where(Relation.target_id.in_(chunk)))
+        rows.sort(key=lambda r: r.id)
     recorded: set[str] = set()
-    for rel in session.scalars(stmt):
+    for rel in rows:
         event_key = f"cites_repealed:{rel.source_id}:{rel.target_id}"
         if event_key in recorded:
             continue  # another scope of the same citation

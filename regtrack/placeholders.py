@@ -135,6 +135,7 @@ def _repoint(session: Session, old_id: int, new_id: int, run: LinkRun) -> None:
                 session.delete(rel)
             else:
                 rel.source_id, rel.target_id = source, target
+                run.stated(rel)
         session.flush()
     session.execute(update(ChangeEvent).where(ChangeEvent.document_id == old_id).values(document_id=new_id))
     session.execute(
