@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
@@ -261,8 +261,7 @@ def _record_cites_repealed(session: Session, targets: Collection[int] | None) ->
     """An event for each document that cites something repealed or replaced (once per pair).
 
     Only citations of ``targets`` (None: of every document) are looked at: a new pair needs a
-    citation or a repeal written in this run. The query returns only pairs still without their
-    event (the key is computed in SQL and looked up in its unique index).
+    citation or a repeal written in this run.
     """
     ender = aliased(Relation)
     ended = exists().where(
@@ -270,30 +269,19 @@ def _record_cites_repealed(session: Session, targets: Collection[int] | None) ->
         ender.kind.in_(("repeals", "replaces")),
         ender.suppressed.is_(False),
     )
-    key = (
-        literal("cites_repealed:")
-        + cast(Relation.source_id, String)
-        + literal(":")
-        + cast(Relation.target_id, String)
-    )
-    stmt = (
-        select(Relation)
-        .where(Relation.kind == "cites", Relation.suppressed.is_(False), ended)
-        .where(~exists().where(ChangeEvent.event_key == key))
-        .order_by(Relation.id)
-    )
+    stmt = select(Relation).where(Relation.kind == "cites", Relation.suppressed.is_(False), ended)
     if targets is None:
         rows = list(session.scalars(stmt))
     else:
         rows = []
         for chunk in chunked(sorted(targets)):
             rows += session.scalars(stmt.where(Relation.target_id.in_(chunk)))
-        rows.sort(key=lambda r: r.id)
-    recorded: set[str] = set()
-    for rel in rows:
-        event_key = f"cites_repealed:{rel.source_id}:{rel.target_id}"
+    rows.sort(key=lambda r: r.id)
+    keys = [f"cites_repealed:{rel.source_id}:{rel.target_id}" for rel in rows]
+    recorded = _existing_event_keys(session, keys)
+    for rel, event_key in zip(rows, keys, strict=True):
         if event_key in recorded:
-            continue  # another scope of the same citation
+            continue  # recorded before, or another scope of the same citation
         recorded.add(event_key)
         session.add(
             ChangeEvent(
