@@ -173,3 +173,27 @@ def test_web_admin_login_and_actions_never_echo_or_log_the_token(
     assert_no_secret("HTTP responses", *seen)
     assert_no_secret("logs", secret_env.text)
     assert_no_secret("stored rows", *fingerprint(url))
+
+
+# Public forms that change state: each is CSRF-protected or carries a signed per-address token.
+PUBLIC_WRITES = {
+    "/admin/login", "/admin/logout", "/subscribe", "/confirm/{token}", "/unsubscribe/{token}", "/manage/{token}",
+}  # fmt: skip
+
+
+def test_every_other_state_changing_route_needs_the_admin_token() -> None:
+    """Re-ingest is the web's only admin action (relations and sources are changed from the CLI,
+    which is local operator access); any route that writes and is not a public form must require admin."""
+    from fastapi.routing import APIRoute
+
+    from web.app import ROUTERS
+    from web.routes.admin import require_admin
+
+    writes = {}
+    for module in ROUTERS:
+        for route in module.router.routes:
+            if isinstance(route, APIRoute) and route.methods - {"GET", "HEAD", "OPTIONS"}:
+                writes[route.path] = {d.call for d in route.dependant.dependencies}
+    assert set(writes) >= PUBLIC_WRITES
+    needs_admin = {path for path, deps in writes.items() if require_admin in deps}
+    assert set(writes) - PUBLIC_WRITES == needs_admin and "/admin/reingest" in needs_admin
