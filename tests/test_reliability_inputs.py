@@ -22,11 +22,11 @@ from fixtures_build import (
     body_paragraphs,
     build_corrupt_pdf,
     build_docx,
-    build_zip,
     build_image_only_pdf,
     build_pdf,
     build_raw_pdf,
     build_truncated_pdf,
+    build_zip,
     sample_text,
 )
 
