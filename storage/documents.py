@@ -253,7 +253,7 @@ class DocumentFilter:
     offset: int = 0
 
 
-def document_query(f: DocumentFilter) -> Select[Document]:
+def document_query(f: DocumentFilter) -> Select[tuple[Document]]:
     stmt = select(Document).order_by(Document.id)
     if f.q:
         like = f"%{f.q.strip()}%"

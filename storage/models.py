@@ -8,7 +8,7 @@ a blob per sha256, a compilation per sha256, a document per identity key, a vers
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -129,8 +129,10 @@ class Document(Base):
     compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))
     line: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _now()
+    # Set in Python, not with now(): Prefect replaces SQLite's now() compilation process-wide, and
+    # its form is refused inside a multi-row UPDATE (the batched document store).
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), server_default=func.now(), onupdate=lambda: datetime.now(UTC)
     )
 
     versions: Mapped[list[DocumentVersion]] = relationship(
