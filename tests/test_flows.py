@@ -37,8 +37,9 @@ pytestmark = pytest.mark.prefect
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory):
     """The one Prefect test harness of the session; yields its API URL."""
-    # Imported here, not at module level: importing it loads Prefect's server code, which changes
-    # SQLAlchemy for the whole process (see below), and every xdist worker imports this module.
+    # Imported here, not at module level: it loads Prefect's server code, which changes how
+    # SQLAlchemy renders now() on SQLite for the whole process (storage.models sets updated_at in
+    # Python for that reason), and every xdist worker imports this module.
     from prefect.testing.utilities import prefect_test_harness
 
     storage = tmp_path_factory.mktemp("prefect-results")
@@ -46,24 +47,7 @@ def prefect_api(tmp_path_factory):
         temporary_settings({PREFECT_LOCAL_STORAGE_PATH: storage, PREFECT_SERVER_ANALYTICS_ENABLED: False}),
         prefect_test_harness(server_startup_timeout=120),
     ):
-        _restore_sqlalchemy_now_on_sqlite()
         yield PREFECT_API_URL.value()
-
-
-def _restore_sqlalchemy_now_on_sqlite() -> None:
-    """Undo what importing Prefect's server code does to THIS process's SQLAlchemy.
-
-    The harness imports prefect.server.utilities.database, whose @compiles hook makes func.now()
-    on SQLite render strftime() with literal binds, which executemany() refuses (our ORM bulk
-    UPDATEs with onupdate=func.now()). The harness's server runs in a subprocess, so nothing here
-    needs Prefect's version; without this, every later SQLite test on this xdist worker breaks.
-    (The same happens to any process that runs a flow in Prefect's ephemeral mode.)
-    """
-    from sqlalchemy.sql import functions
-
-    dispatcher = getattr(functions.now, "_compiler_dispatcher", None)
-    if dispatcher is not None:
-        dispatcher.specs.pop("sqlite", None)
 
 
 @pytest.fixture
