@@ -7,6 +7,7 @@ serves the web UI. Ctrl-C stops it all.
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
@@ -38,6 +39,9 @@ def run_cmd(
     """Start the product: Prefect server, scheduled deployments, first ingest of the samples, web UI."""
     from flows.local import LocalPrefect  # prefect loads only for this command
 
+    # SIGTERM (a service manager, `timeout`, `kill`) stops everything like Ctrl-C does, so the
+    # Prefect server and the serving process are never left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
     if not no_web:
         _check_free(host, port, "--port")
@@ -64,6 +68,10 @@ def run_cmd(
     finally:
         out.print("stopping the deployments and the Prefect server …")
         prefect.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _check_free(host: str, port: int, option: str) -> None:
