@@ -11,6 +11,7 @@ test_diff_properties.py proves the same laws on synthetic units; these inputs ar
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import pytest
@@ -151,7 +152,8 @@ def test_real_articles_keep_their_identity_through_insertions_deletions_and_renu
         elif old_label in reworded:  # "moved" when renumbered too; the ops show the rewording
             record = records[(old_label, new_label)]
             assert record.change in ("modified", "moved")
-            assert "应当及时" in "".join(text for op, text in record.ops if op == INSERT)
+            typed = Counter("".join(text for op, text in record.ops if op == INSERT))
+            assert not Counter("应当及时") - typed  # the diff may place them beside a twin 应当/及时
         else:
             record = records[(old_label, new_label)]
             assert record.change in ("unchanged", "moved") and record.similarity == 1.0
