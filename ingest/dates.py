@@ -175,13 +175,15 @@ def _expiry_value(m: re.Match[str], start: date | None) -> date | None:
         return None
     # "有效期5年" from 2024-04-15 ends on 2029-04-14: the sample states both (001 line 2535).
     try:
-        return _add_years(start, cn_to_int(m["years"])) - timedelta(days=1)
+        return validity_end(start, cn_to_int(m["years"]))
     except ValueError:
         return None
 
 
-def _add_years(start: date, years: int) -> date:
+def validity_end(start: date, years: int) -> date:
+    """The last day in force of a validity of ``years`` from ``start``: 2024-03-04 + 5 → 2029-03-03."""
     try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February: the validity runs to the end of February
+        end = start.replace(year=start.year + years, month=3, day=1)
+    return end - timedelta(days=1)

@@ -22,7 +22,9 @@ _CODE_CHAR = rf"(?:(?![{_NOT_IN_CODE}])[\u4e00-\u9fff])"
 # No spaces inside the code itself: "国家卫生健康委 国卫医急发〔2024〕11号" must start at 国卫.
 _CODE = rf"{_CODE_CHAR}(?:{_CODE_CHAR}|[（(]{_CODE_CHAR}{{1,3}}[）)]){{0,15}}"
 _YEAR = rf"[{re.escape(_OPEN)}]{_SP}(?P<year>(?:19|20|１９|２０)[{_DIGIT}]{{2}}){_SP}[{re.escape(_CLOSE)}]"
-_SERIAL = rf"第?{_SP}(?P<serial>[{_DIGIT}]{{1,5}}){_SP}号"
+# "(?:第{_SP})?", not "第?{_SP}": two blank runs side by side backtrack quadratically on a long
+# run of spaces after 〔2024〕 that no serial follows (RELIABILITY.md G1).
+_SERIAL = rf"(?:第{_SP})?(?P<serial>[{_DIGIT}]{{1,5}}){_SP}号"
 
 DOC_NUMBER_RE = re.compile(rf"(?P<code>{_CODE}){_SP}{_YEAR}{_SP}{_SERIAL}")
 

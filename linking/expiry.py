@@ -8,9 +8,9 @@ Only 有效期 that follows the document's own 施行 clause or its own name (�
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from ingest.dates import find_dates
+from ingest.dates import find_dates, validity_end
 from ingest.numerals import cn_to_int
 from linking.model import ExtractedRelation
 from linking.sentences import Sentence
@@ -39,23 +39,19 @@ def expiry_relations(sentence: Sentence, *, start: date | None) -> list[Extracte
     return []
 
 
+_DATE_PREFIX = 40  # the longest written date, 二〇二六年十二月三十一日 with spaces, fits
+
+
 def _expiry_after(rest: str, start: date | None) -> date | None:
-    dates = find_dates(rest)
+    # Only a date right at the start counts: look at a bounded prefix, not the whole sentence
+    # (find_dates over the rest for every 有效期 made one long sentence quadratic).
+    dates = find_dates(rest[:_DATE_PREFIX])
     if dates and dates[0][0] == 0:
         return dates[0][2]
     years = _YEARS.match(rest)
     if years is None or start is None:
         return None
     try:
-        return _add_years(start, cn_to_int(years["years"]))
+        return validity_end(start, cn_to_int(years["years"]))
     except ValueError:
         return None
-
-
-def _add_years(start: date, years: int) -> date:
-    """The last day in force of a validity of ``years`` from ``start``: 2024-03-04 + 5 → 2029-03-03."""
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + years, month=3, day=1)
-    return end - timedelta(days=1)
