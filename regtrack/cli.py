@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -64,7 +65,9 @@ def _root(
     ctx.obj = AppContext(load_settings().with_database(db))
 
 
+@functools.cache
 def _load_commands() -> None:
+    """Register every command module once per process (main() may be called many times)."""
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
 
@@ -73,7 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns named errors into one line and exit code 1."""
     _load_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode click returns the code of `raise typer.Exit(code)` instead of exiting.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)

@@ -41,8 +41,12 @@ def make_engine(url: str) -> Engine:
     """An engine for SQLite (a file, created with its folder) or PostgreSQL (psycopg 3)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {url!r}") from exc
+        parsed.port  # noqa: B018 - a non-numeric port only fails when read
+    except (ArgumentError, ValueError) as exc:
+        # The URL itself is not shown: it may hold a password.
+        raise DatabaseError(
+            "not a database URL: use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
+        ) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
