@@ -161,7 +161,8 @@ def _pair_similar(state: _State) -> None:
         blocks = [(old_free, new_free)]
     else:
         blocks = _gaps(state, old_free, new_free)
-    scored: list[tuple[float, float, int, int]] = []
+    # (rank, -drift, similarity, i, j): a shared label only breaks ties, it is no part of the similarity
+    scored: list[tuple[float, float, float, int, int]] = []
     n_old, n_new = len(state.old.keys), len(state.new.keys)
     for olds, news in blocks:
         for i, news_near in _candidates(olds, news):
@@ -176,11 +177,11 @@ def _pair_similar(state: _State) -> None:
                 j = news_near[k]
                 bonus = 1.0 if state.old.labels[i] == state.new.labels[j] and state.old.labels[i] else 0.0
                 drift = abs(i / n_old - j / n_new)
-                scored.append((score + bonus, -drift, i, j))
+                scored.append((score + bonus, -drift, score, i, j))
     scored.sort(reverse=True)
-    for score, _, i, j in scored:
+    for _, _, score, i, j in scored:
         if state.old.group[i] is None and state.new.group[j] is None:
-            state.pair([i], [j], min(score, 100.0) / 100.0)
+            state.pair([i], [j], score / 100.0)
 
 
 def _candidates(olds: list[int], news: list[int]) -> Iterator[tuple[int, list[int]]]:
