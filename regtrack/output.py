@@ -30,11 +30,13 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 
 def progress() -> Progress:
     """A progress bar on stderr, so stdout stays clean for --json."""
+    console = Console(stderr=True)
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,  # piped or captured stderr gets no bar (and no stray blank line)
     )

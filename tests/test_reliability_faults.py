@@ -244,11 +244,6 @@ class _NoMailbox(SinkHandler):
         return "550 5.1.1 no such user"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: regtrack/cli.py main() runs typer with standalone_mode=False, which returns the "
-    "code of `raise typer.Exit(1)` (regtrack/commands/notify.py) instead of exiting with it",
-)
 def test_a_digest_run_whose_messages_are_refused_exits_1(
     cli, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -56,20 +56,12 @@ def test_an_unreachable_database_is_reported_without_its_password(cli, secret_en
     assert_no_secret("logs", secret_env.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: storage/db.py make_engine prints the URL it cannot parse, password included",
-)
 def test_a_database_url_that_cannot_be_parsed_is_reported_without_its_password(cli, secret_env) -> None:
     result = cli("--db", f"ops:{DB_PASSWORD}@127.0.0.1/regtrack", "documents")
     assert result.exit_code == 1 and result.stderr.startswith("error: ")
     assert_no_secret("CLI output", result.stderr)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: storage/db.py make_engine lets make_url's ValueError (bad port) out as an internal error",
-)
 def test_a_database_url_with_a_bad_port_is_a_named_error(cli, secret_env) -> None:
     result = cli("--db", f"postgresql://ops:{DB_PASSWORD}@127.0.0.1:port/regtrack", "documents")
     assert result.exit_code == 1 and result.stderr.startswith("error: "), result.stderr
