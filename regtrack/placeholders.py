@@ -44,6 +44,8 @@ class Placeholders:
     def target(self, citation: Citation, found: Resolution) -> int | Document:
         """The resolved id, else the placeholder row (its id exists after ``create``)."""
         if found.doc_id is not None:
+            if citation.doc_number_canonical and found.method != "doc_number":
+                self._learn_number(found.doc_id, citation)
             return found.doc_id
         key = identity_key(citation)
         row = self.rows.get(key)
@@ -64,6 +66,20 @@ class Placeholders:
             set_title_key(row)
             self.run.touched.add(row.id)
         return row
+
+    def _learn_number(self, doc_id: int, citation: Citation) -> None:
+        """A placeholder found by title learns the 文号 a later citation gives: 000 cites the 2010
+        国家卫生应急队伍管理办法（试行） by title only, 001 line 876 with 卫办应急发〔2010〕183号."""
+        row = self.session.get(Document, doc_id)
+        key = identity_key(citation)
+        if row is None or not row.placeholder or row.doc_number_canonical or key in self.rows:
+            return
+        if self.session.scalars(select(Document.id).where(Document.identity_key == key)).first() is not None:
+            return
+        row.identity_key, row.doc_number = key, citation.doc_number_raw
+        row.doc_number_canonical = citation.doc_number_canonical
+        self.rows[key] = row
+        self.run.touched.add(row.id)
 
     def create(self) -> None:
         self.session.flush()

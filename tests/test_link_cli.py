@@ -55,6 +55,15 @@ def test_headline_chain(cli, db_url) -> None:
     assert before["document"]["status"] == "in_force"
 
 
+def test_chain_does_not_depend_on_ingest_order(cli, db_url) -> None:
+    # 000 cites the 2010 办法 by title only; 001 line 876 repeals it by title and 文号
+    ingest(cli, db_url, "000")
+    ingest(cli, db_url, "001")
+    view = run_json(cli, "--db", db_url, "chain", "卫办应急发[2010]183号", "--json")
+    assert view["document"]["placeholder"] is True and view["document"]["status"] == "repealed"
+    assert [s["doc_number"] for s in view["successors"]] == ["国卫医急发〔2024〕11号"]
+
+
 def test_relations_contract_and_filters(cli, db_url) -> None:
     ingest(cli, db_url, "004")
     rows = run_json(cli, "--db", db_url, "relations", "--kind", "replaces", "--json")
