@@ -43,7 +43,9 @@ def machine() -> dict[str, object]:
         info["sqlite"] = sqlite3.sqlite_version
         import psycopg
 
-        with psycopg.connect(os.environ.get("REGTRACK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"), connect_timeout=3) as conn:
+        with psycopg.connect(
+            os.environ.get("REGTRACK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"), connect_timeout=3
+        ) as conn:
             info["postgresql"] = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
     except Exception as exc:  # the machine description is best effort; the figures still count
         info["postgresql"] = f"unavailable ({type(exc).__name__})"
