@@ -28,6 +28,8 @@ MANUAL_REINGEST = "reingest/manual"
 
 
 def deployments() -> list[RunnerDeployment]:
+    # _sync=True: to_deployment is "async-dispatched" and returns a coroutine in any thread where
+    # an event loop looks active (after aiosmtpd or an ASGI test client ran in the same process).
     tags = ["regtrack"]
     found = [
         poll_and_ingest.to_deployment(
@@ -36,6 +38,7 @@ def deployments() -> list[RunnerDeployment]:
             parameters={"kinds": None, "digest_frequency": "immediate"},
             description="Poll every source, ingest new compilations, relink, diff, send immediate digests.",
             tags=tags,
+            _sync=True,
             concurrency_limit=1,
         ),
         poll_and_ingest.to_deployment(
@@ -44,12 +47,14 @@ def deployments() -> list[RunnerDeployment]:
             parameters={"kinds": ["feed", "page"], "digest_frequency": "immediate"},
             description="Conditional GET of feeds and listing pages only; cheap when nothing changed.",
             tags=tags,
+            _sync=True,
             concurrency_limit=1,
         ),
         reingest.to_deployment(
             "manual",
             description="Re-parse stored compilations with the current code: compilation_ids or all_compilations.",
             tags=tags,
+            _sync=True,
         ),
     ]
     found += [
@@ -59,6 +64,7 @@ def deployments() -> list[RunnerDeployment]:
             parameters={"frequency": frequency},
             description=f"Send the {frequency} digests that are due.",
             tags=tags,
+            _sync=True,
         )
         for frequency, cron in DIGESTS.items()
     ]
@@ -74,7 +80,7 @@ def apply_to_pool(work_pool: str) -> list[str]:
     found = deployments()
     for d in found:
         d.job_variables = {**d.job_variables, "working_dir": str(PROJECT_ROOT)}
-    return [f"{d.flow_name}/{d.name}: {d.apply(work_pool_name=work_pool)}" for d in found]
+    return [f"{d.flow_name}/{d.name}: {d.apply(work_pool_name=work_pool, _sync=True)}" for d in found]
 
 
 def main(argv: list[str] | None = None) -> None:
