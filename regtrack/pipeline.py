@@ -20,11 +20,15 @@ from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
 from ingest.parse import parse_text
 from regtrack import diffs, linker
-from regtrack.errors import one_line
+from regtrack.errors import UsageError, one_line
 from regtrack.settings import Settings
 from storage.db import transaction
 from storage.documents import StoreResult, put_blob, sha256, store_parsed
+from storage.errors import StorageError
 from storage.models import Blob, Compilation, DocumentVersion
+
+# What one bad input can raise without the others being affected (a database failure is not one).
+INPUT_ERRORS = (IngestError, StorageError, UsageError)
 
 # Bump when a parser change should make `reingest` re-parse stored compilations.
 PARSER_VERSION = "1"
@@ -32,13 +36,14 @@ PARSER_VERSION = "1"
 
 @dataclass
 class IngestOutcome:
-    compilation_id: int
-    sha256: str
+    compilation_id: int | None  # None when the input could not even be read
+    sha256: str | None
     source: str
     status: str  # ingested | unchanged | failed
     documents_added: int = 0
     documents_updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    error: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -49,6 +54,7 @@ class IngestOutcome:
             "documents_added": self.documents_added,
             "documents_updated": self.documents_updated,
             "warnings": self.warnings,
+            "error": self.error,
         }
 
 
@@ -208,14 +214,35 @@ def stored_bytes(session: Session, compilation_id: int) -> tuple[bytes, str]:
     return blob.data, comp.origin
 
 
+def ingest_ref(engine: Engine, ref: str, settings: Settings, *, force: bool = False) -> IngestOutcome:
+    """Read and ingest one path or URL; a bad input becomes a ``failed`` outcome, not an exception,
+    so one bad file among many neither hides the others' results nor stops them."""
+    try:
+        return ingest_bytes(engine, read_input(ref, settings), ref, settings, force=force)
+    except INPUT_ERRORS as exc:
+        return _failed(ref, exc)
+
+
 def reingest(
     engine: Engine, settings: Settings, compilation_ids: list[int] | None = None
 ) -> list[IngestOutcome]:
-    """Re-parse stored raw bytes with the current parser (all compilations when ids is None)."""
+    """Re-parse stored raw bytes with the current parser (all compilations when ids is None);
+    one that fails is reported and the others go on."""
     with transaction(engine) as session:
         ids = compilation_ids or list(session.scalars(select(Compilation.id).order_by(Compilation.id)))
-        inputs = [(cid, *stored_bytes(session, cid)) for cid in ids]
-    return [ingest_bytes(engine, data, origin, settings, force=True) for _cid, data, origin in inputs]
+    outcomes = []
+    for cid in ids:
+        try:
+            with transaction(engine) as session:
+                data, origin = stored_bytes(session, cid)
+            outcomes.append(ingest_bytes(engine, data, origin, settings, force=True))
+        except INPUT_ERRORS as exc:
+            outcomes.append(_failed(f"compilation {cid}", exc, compilation_id=cid))
+    return outcomes
+
+
+def _failed(source: str, exc: BaseException, compilation_id: int | None = None) -> IngestOutcome:
+    return IngestOutcome(compilation_id, None, source, "failed", error=one_line(exc))
 
 
 def relink_all(engine: Engine, settings: Settings) -> dict[str, int]:

@@ -153,3 +153,14 @@ def test_missing_file_and_unknown_reference(cli, db_url) -> None:
     assert unknown.exit_code == 1 and unknown.stderr.startswith("error: no document matches")
     bad_date = cli("--db", db_url, "documents", "--as-of", "2024-13-45")
     assert bad_date.exit_code == 1 and "--as-of" in bad_date.stderr
+
+
+def test_one_bad_input_among_many_is_reported_and_the_others_go_in(cli, db_url, tmp_path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = cli("--db", db_url, "ingest", str(empty), str(sample_path("003")), "--json")
+    assert result.exit_code == 1
+    first, second = json.loads(result.stdout)["compilations"]
+    assert first["status"] == "failed" and "empty" in first["error"]
+    assert second["status"] == "ingested" and second["documents_added"] == 1
+    assert result.stderr.strip().splitlines() == [f"error: {empty}: {first['error']}"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from regtrack import pipeline
-from regtrack.output import out, print_json, progress
+from regtrack.output import err, out, print_json, progress
 
 
 def ingest_cmd(
@@ -24,20 +24,26 @@ def ingest_cmd(
         task = bar.add_task("ingesting", total=len(inputs))
         for ref in inputs:
             bar.update(task, description=f"ingesting {ref[-40:]}")
-            data = pipeline.read_input(ref, app.settings)
-            outcomes.append(pipeline.ingest_bytes(engine, data, ref, app.settings, force=force))
+            outcomes.append(pipeline.ingest_ref(engine, ref, app.settings, force=force))
             bar.advance(task)
     if as_json:
         print_json({"compilations": [o.as_json() for o in outcomes]})
-        return
-    for o in outcomes:
-        out.print(
-            f"{o.source}: {o.status} — compilation {o.compilation_id}, "
-            f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings",
-            markup=False,
-        )
-        for w in o.warnings[:10]:
-            out.print(f"  warning: {w}", markup=False, style="yellow")
+    else:
+        for o in outcomes:
+            if o.status == "failed":
+                continue
+            out.print(
+                f"{o.source}: {o.status} — compilation {o.compilation_id}, "
+                f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings",
+                markup=False,
+            )
+            for w in o.warnings[:10]:
+                out.print(f"  warning: {w}", markup=False, style="yellow")
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:  # one line each on stderr; the others were ingested all the same
+        err.print(f"error: {o.error if len(inputs) == 1 else f'{o.source}: {o.error}'}", markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -151,8 +151,9 @@ def chain_cmd(
             f"{marker} {s['doc_number'] or ''} {s['title']} [{s['status']}]{placeholder}{edge}", markup=False
         )
         if s.get("evidence") and s["evidence"]["quote"]:
+            ev = s["evidence"]
             out.print(
-                f"      “{s['evidence']['quote']}” (compilation {s['evidence']['compilation_id']}, line {s['evidence']['line']})"
+                f"      “{ev['quote']}” (compilation {ev['compilation_id']}, line {ev['line']})", markup=False
             )
 
 

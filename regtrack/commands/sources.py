@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from regtrack import pipeline, polling
 from regtrack.errors import UsageError
-from regtrack.output import out, print_json, print_table
+from regtrack.output import err, out, print_json, print_table
 from regtrack.settings import Settings
 from storage.db import transaction
 from storage.sources import SOURCE_KINDS, add_source, list_sources, source_stats
@@ -109,11 +109,18 @@ def reingest_cmd(
         return
     if as_json:
         print_json({"compilations": [o.as_json() for o in result]})
-        return
-    for o in result:
-        out.print(
-            f"compilation {o.compilation_id}: {o.status}, {o.documents_added} added, {o.documents_updated} updated"
-        )
+    else:
+        for o in result:
+            if o.status != "failed":
+                out.print(
+                    f"compilation {o.compilation_id}: {o.status}, "
+                    f"{o.documents_added} added, {o.documents_updated} updated"
+                )
+    failed = [o for o in result if o.status == "failed"]
+    for o in failed:  # the others were re-parsed all the same
+        err.print(f"error: {o.source}: {o.error}", markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 # --- shared with the web app ----------------------------------------------------------------
