@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
-from ingest.docnumber import canonical_doc_number, strip_spaces
+from ingest.docnumber import STANDARD_RE, canonical_doc_number, strip_spaces
 from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
 from ingest.model import ParsedDocument
 from ingest.segment import DocumentSpan
@@ -112,7 +112,8 @@ def _doc_number(span: DocumentSpan) -> tuple[str | None, str | None]:
     raw = (field or None) if field is not None else span.doc_number
     if not raw:
         return None, None
-    written = strip_spaces(raw)
+    # A standard's number keeps its one space (WS/T 347—2024); a 文号's stray spaces go (001 line 513).
+    written = " ".join(raw.split()) if STANDARD_RE.fullmatch(raw.strip()) else strip_spaces(raw)
     try:
         return written, canonical_doc_number(written)
     except ValueError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
@@ -215,16 +215,27 @@ def _relation_rows(
 
 
 def _stated_by(session: Session, doc: Document, version: DocumentVersion) -> Sequence[Relation]:
-    """Relations the document's text states: its own, and those whose subject it announces
-    (a 通告's "WS/T 347—2024 … 代替WS/T 347—2011"), found by the lines they were read from."""
-    stmt = select(Relation).where(Relation.kind != FAMILY_KIND)
-    own = Relation.source_id == doc.id
-    if version.compilation_id and version.start_line and version.end_line:
-        announced = (Relation.compilation_id == version.compilation_id) & Relation.line.between(
-            version.start_line, version.end_line
+    """Relations the document's texts state, found by the lines they were read from: its own, and
+    those whose subject it announces (a 通告's "WS/T 347—2024 … 代替WS/T 347—2011", 004 line 7).
+
+    Not every relation whose source is the document: the 通告's statement about WS/T 347—2024 must
+    survive when the standard itself arrives and is linked.
+    """
+    spans = session.execute(
+        select(DocumentVersion.compilation_id, DocumentVersion.start_line, DocumentVersion.end_line).where(
+            DocumentVersion.document_id == doc.id, DocumentVersion.compilation_id.is_not(None)
         )
-        return session.scalars(stmt.where(own | announced)).all()
-    return session.scalars(stmt.where(own)).all()
+    ).all()
+    read_from = [
+        (Relation.compilation_id == comp) & Relation.line.between(start, end)
+        for comp, start, end in spans
+        if start is not None and end is not None
+    ]
+    if not read_from:
+        return session.scalars(
+            select(Relation).where(Relation.kind != FAMILY_KIND, Relation.source_id == doc.id)
+        ).all()
+    return session.scalars(select(Relation).where(Relation.kind != FAMILY_KIND, or_(*read_from))).all()
 
 
 def _record_relation_events(session: Session, rows: Sequence[Relation]) -> None:

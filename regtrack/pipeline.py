@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -119,11 +120,14 @@ def _register(engine: Engine, data: bytes, origin: str, source_id: int | None) -
     """Store the raw bytes and the compilation row; True when it was already fully ingested."""
     with transaction(engine, write=True) as session:
         digest = put_blob(session, data)
-        comp = session.scalars(select(Compilation).where(Compilation.sha256 == digest)).one_or_none()
-        if comp is None:
-            comp = Compilation(sha256=digest, origin=origin, source_id=source_id, status="pending")
-            session.add(comp)
-            session.flush()
+        # Insert-or-nothing: two workers registering the same new bytes at once both go on.
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(
+            insert(Compilation)
+            .values(sha256=digest, origin=origin, source_id=source_id, status="pending", parse_report={})
+            .on_conflict_do_nothing(index_elements=["sha256"])
+        )
+        comp = session.scalars(select(Compilation).where(Compilation.sha256 == digest)).one()
         return comp.id, digest, comp.status == "ingested"
 
 

@@ -162,3 +162,26 @@ def test_impact_lists_documents_citing_a_repealed_one(cli, db_url) -> None:
     assert [r["document"]["doc_number"] for r in data["cited_by_in_force"]] == ["国卫医急发〔2023〕37号"]
     everything = run_json(cli, "--db", db_url, "impact", "--as-of", "2024-06-01", "--json")
     assert any(r["target"]["doc_number"] == "卫办应急发〔2010〕183号" for r in everything)
+
+
+def test_a_relation_announced_by_one_document_survives_its_subject_arriving(cli, db_url, tmp_path) -> None:
+    # 004 line 7: the 通告 announces "WS/T 347—2024 … （代替WS/T 347—2011）"; then the standard arrives
+    ingest(cli, db_url, "004")
+    standard = tmp_path / "ws347-2024.txt"
+    standard.write_text(
+        "发文机关： 国家卫生健康委员会\n成文日期： 2024年5月10日\n标 题： 血细胞分析校准指南\n"
+        "发文字号： WS/T 347—2024\n类 别： 卫生标准\n\n血细胞分析校准指南\n\nWS/T 347—2024\n\n"
+        "一、范围\n\n本标准规定了血细胞分析仪校准的要求。\n\n二、适用对象\n\n本标准适用于临床实验室。\n",
+        encoding="utf-8",
+    )
+    run_json(cli, "--db", db_url, "ingest", str(standard), "--json")
+    rows = run_json(
+        cli, "--db", db_url, "relations", "--document", "WS/T 347—2024", "--kind", "replaces", "--json"
+    )
+    assert [(r["source"]["doc_number"], r["target"]["doc_number"]) for r in rows] == [
+        ("WS/T 347—2024", "WS/T 347—2011")
+    ]
+    assert (
+        run_json(cli, "--db", db_url, "show", "WS/T 347-2011", "--as-of", "2024-10-01", "--json")["status"]
+        == "replaced"
+    )
