@@ -57,7 +57,8 @@ def _ingest_downloaded(source_id: int, url: str, download: Any) -> polling.ItemR
 def poll_and_ingest(
     kinds: list[str] | None = None, digest_frequency: str | None = "immediate"
 ) -> dict[str, Any]:
-    """Poll → ingest each new compilation → relink → compute diffs → send due digests.
+    """Poll → ingest each new compilation (each ingest links what it can affect) → compute diffs →
+    send due digests.
 
     With nothing new, nothing after the poll runs. A failed source, compilation or step is
     reported (flow result, log, artifact) and the others go on.
@@ -66,7 +67,6 @@ def poll_and_ingest(
     new = sorted({i["compilation_id"] for s in sources for i in s["items"] if i["status"] == "ingested"})
     steps: list[dict[str, Any]] = []
     if new:
-        steps.append(run_step(tasks.relink))
         steps.append(run_step(tasks.compute_diffs))
         if digest_frequency:
             steps.append(run_step(tasks.send_due_digests, digest_frequency))

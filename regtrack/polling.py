@@ -244,15 +244,3 @@ def _read_local(path: Path, settings: Settings) -> bytes:
     return read_local(
         path, allowed_roots=list(settings.allowed_roots) or None, max_bytes=settings.max_input_bytes
     )
-
-
-def relink_and_diff(engine: Engine, settings: Settings) -> list[str]:
-    """In this process, the steps the flows run after an ingest; a note for each one missing."""
-    notes = []
-    for name in ("relink_all", "compute_diffs"):
-        step = getattr(pipeline, name, None)
-        if step is None:
-            notes.append(f"{name} is not available in this version; links and diffs were not refreshed")
-            continue
-        step(engine, settings)
-    return notes

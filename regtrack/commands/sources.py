@@ -72,21 +72,20 @@ def poll_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
-    """Poll sources now, in this process: ingest what is new, then relink and diff."""
+    """Poll sources now, in this process: ingest what is new (linked as it goes in), then diff."""
     engine, settings = ctx.obj.engine(), ctx.obj.settings
     ids = list(source_ids or polling.enabled_source_ids(engine))
     reports = [polling.poll_source(engine, settings, sid) for sid in ids]
     new = [cid for r in reports for cid in r.new_compilation_ids]
-    notes = polling.relink_and_diff(engine, settings) if new else []
+    if new:
+        pipeline.compute_diffs(engine, settings)
     if as_json:
-        print_json({"sources": [r.as_json() for r in reports], "new_compilations": new, "notes": notes})
+        print_json({"sources": [r.as_json() for r in reports], "new_compilations": new})
     else:
         for r in reports:
             _print_report(r)
-        for note in notes:
-            out.print(f"[yellow]note:[/] {note}")
     if any(r.failed for r in reports):
-        raise SystemExit(1)  # reported above; typer.Exit would be swallowed under standalone_mode=False
+        raise typer.Exit(1)  # reported above
 
 
 def reingest_cmd(
@@ -148,7 +147,8 @@ def run_reingest(engine: Engine, settings: Settings, compilation_ids: list[int] 
     if settings.prefect_api_url:
         return _start_reingest_deployment(settings.prefect_api_url, compilation_ids)
     outcomes = pipeline.reingest(engine, settings, compilation_ids)
-    polling.relink_and_diff(engine, settings)
+    pipeline.relink_all(engine, settings)  # re-parsing is what a change of linking code asks for
+    pipeline.compute_diffs(engine, settings)
     return outcomes
 
 
