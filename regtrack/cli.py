@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ def _load_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns named errors into one line and exit code 1."""
     _load_commands()
+    # psycopg logs "error ignored terminating <Pipeline>" when a connection drops mid-batch; with no
+    # handler configured Python prints it to stderr beside our own one-line error. Keep stderr ours.
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         # Outside standalone mode click returns the code of `raise typer.Exit(code)` instead of exiting.
         code = app(args=argv, standalone_mode=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -44,6 +45,30 @@ class Settings:
         return self if not url else replace(self, database_url=url)
 
 
+def _local_secret(var_dir: Path) -> str:
+    """The key that signs confirmation/unsubscribe tokens when REGTRACK_SECRET_KEY is unset: made
+    once, at random, and kept in var/secret_key (never a default anyone could read in the source).
+    Several machines must share one key: set REGTRACK_SECRET_KEY there (docs/SCALING.md)."""
+    path = var_dir / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return secrets.token_hex(32)
+    key = secrets.token_hex(32)
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text(encoding="ascii").strip()
+    except OSError:  # a read-only var/: this process signs with a key of its own
+        return key
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
 def load_settings() -> Settings:
     """Build the settings from the environment; called once at each edge (CLI, web app, flow)."""
     var_dir = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
@@ -59,7 +84,7 @@ def load_settings() -> Settings:
         smtp_url=os.environ.get("REGTRACK_SMTP_URL") or None,
         mail_from=_env("MAIL_FROM", "regtrack <regtrack@localhost>"),
         base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        secret_key=_env("SECRET_KEY", "dev-only-secret-change-me"),
+        secret_key=os.environ.get("REGTRACK_SECRET_KEY") or _local_secret(var_dir),
         admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
         smtp_workers=max(1, int(_env("SMTP_WORKERS", "4"))),
