@@ -192,7 +192,7 @@ def _sync_relations(session: Session, work: _Work, run: LinkRun) -> None:
         row.compilation_id = version.compilation_id
         touched.append(row)
     session.flush()
-    _record_relation_events(session, touched)
+    record_relation_events(session, touched)
     for key, row in existing.items():
         if key not in seen and row.origin == "extracted" and not row.suppressed:
             run.forget(row)
@@ -238,7 +238,7 @@ def _stated_by(session: Session, doc: Document, version: DocumentVersion) -> Seq
     return session.scalars(select(Relation).where(Relation.kind != FAMILY_KIND, or_(*read_from))).all()
 
 
-def _record_relation_events(session: Session, rows: Sequence[Relation]) -> None:
+def record_relation_events(session: Session, rows: Sequence[Relation]) -> None:
     """One change event per relation of an eventful kind, the first time it is stated."""
     eventful = [r for r in rows if r.kind in EVENT_OF_KIND]
     keys = [f"relation:{r.source_id}:{r.target_id}:{r.kind}:{r.scope}" for r in eventful]

@@ -181,7 +181,9 @@ def _relations(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int
 
 
 def _event_data(session: Session, stmt: Select[Any]) -> list[EventData]:
-    rows: Sequence[ChangeEvent] = session.scalars(stmt).all()
+    # An effect a person removed from the ledger (`regtrack relations remove`) is no news.
+    removed = select(Relation.id).where(Relation.id == ChangeEvent.relation_id, Relation.suppressed.is_(True))
+    rows: Sequence[ChangeEvent] = session.scalars(stmt.where(~removed.exists())).all()
     docs = _doc_infos(
         session,
         {r.document_id for r in rows} | {r.related_document_id for r in rows if r.related_document_id},

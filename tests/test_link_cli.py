@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.conftest import sample_path
 
@@ -185,3 +186,38 @@ def test_a_relation_announced_by_one_document_survives_its_subject_arriving(cli,
         run_json(cli, "--db", db_url, "show", "WS/T 347-2011", "--as-of", "2024-10-01", "--json")["status"]
         == "replaced"
     )
+
+
+def _ended_count(preview: str) -> int:
+    """The 废止/替代 count in the digest's subject line."""
+    match = re.search(r"废止/替代(\d+)件", preview.splitlines()[0])
+    assert match, preview.splitlines()[0]
+    return int(match.group(1))
+
+
+def test_manual_corrections_reach_the_digest(cli, db_url) -> None:
+    ingest(cli, db_url, "001")
+    rows = run_json(cli, "--db", db_url, "relations", "--kind", "repeals", "--json")
+    (repeal,) = [r for r in rows if r["target"]["doc_number"] == "卫办应急发〔2010〕183号"]
+    assert cli("--db", db_url, "subscribe", "analyst@example.org", "--frequency", "monthly").exit_code == 0
+
+    def ended() -> int:
+        result = cli("--db", db_url, "digest", "--preview", "analyst@example.org")
+        assert result.exit_code == 0, result.stderr
+        return _ended_count(result.stdout)
+
+    before = ended()
+    assert cli("--db", db_url, "relations", "remove", str(repeal["id"])).exit_code == 0
+    assert ended() == before - 1  # a removed effect is no news
+    added = cli(
+        "--db",
+        db_url,
+        "relations",
+        "add",
+        "国卫医急发〔2024〕11号",
+        "卫办应急发〔2010〕183号",
+        "--kind",
+        "replaces",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert ended() == before  # a corrected one is

@@ -12,6 +12,7 @@ from linking.model import RELATION_KINDS
 from regtrack import views
 from regtrack.commands.documents import parse_as_of
 from regtrack.errors import UsageError
+from regtrack.linker import record_relation_events
 from regtrack.output import out, print_json, print_table
 from storage.db import transaction
 from storage.documents import find_document
@@ -105,6 +106,7 @@ def add_cmd(
         row.created_by = by or getpass.getuser()
         row.created_at = dt.datetime.now(dt.UTC)
         session.flush()
+        record_relation_events(session, [row])  # subscribers hear of a corrected effect too
         out.print(
             f"relation {row.id}: {src.title} {kind} {tgt.title} (manual, by {row.created_by})", markup=False
         )
