@@ -70,7 +70,9 @@ def _canonical_standard(match: re.Match[str]) -> str:
 
 def find_doc_numbers(text: str) -> list[tuple[int, int, str, str]]:
     """Every 文号 and standard number in ``text``, in order: (start, end, raw, canonical)."""
-    found = [(m.start(), m.end(), m.group(), _canonical_from_match(m)) for m in DOC_NUMBER_RE.finditer(text)]
+    # Every 文号 ends in 号: most sentences have none, and the regex is the costly part of extraction.
+    numbers = DOC_NUMBER_RE.finditer(text) if "号" in text else ()
+    found = [(m.start(), m.end(), m.group(), _canonical_from_match(m)) for m in numbers]
     found += [(m.start(), m.end(), m.group(), _canonical_standard(m)) for m in STANDARD_RE.finditer(text)]
     found.sort()
     return found
