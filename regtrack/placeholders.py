@@ -108,13 +108,21 @@ def merge_title_placeholders(session: Session, new_ids: Sequence[int], run: Link
     for ph in _placeholders(session, numbers, keys, near):
         citation = Citation(ph.doc_number, ph.doc_number_canonical, ph.title)
         found = resolve(citation, index)
-        if found.doc_id is None or found.doc_id == ph.id:
+        if found.doc_id is None or found.doc_id == ph.id or _states_about(session, found.doc_id, ph.id):
             continue
         _repoint(session, ph.id, found.doc_id, run)
         session.delete(ph)
         run.touched.add(found.doc_id)
         run.report.placeholders_merged += 1
     session.flush()
+
+
+def _states_about(session: Session, doc_id: int, placeholder_id: int) -> bool:
+    """True when the document itself cites or acts on the placeholder: then it is the new text of
+    that instrument, not the cited old one (001 line 2535: 沪卫规〔2024〕5号 amends and cites the
+    earlier 《上海市传染病防治行政处罚裁量基准》, whose title key is its own)."""
+    stmt = select(Relation.id).where(Relation.source_id == doc_id, Relation.target_id == placeholder_id)
+    return session.scalars(stmt.limit(1)).first() is not None
 
 
 def _placeholders(

@@ -221,3 +221,21 @@ def test_manual_corrections_reach_the_digest(cli, db_url) -> None:
     )
     assert added.exit_code == 0, added.stderr
     assert ended() == before  # a corrected one is
+
+
+def test_a_forced_reparse_finds_the_same_effects(cli, db_url) -> None:
+    # a first ingest and a re-parse of the same bytes agree on every effect (placeholders never
+    # merge into the document citing them: 001 line 2535 kept its amends). Citations may still
+    # settle on a different placeholder (known gap, noted on issue 5).
+    def effects() -> set[tuple[object, ...]]:
+        rows = run_json(cli, "--db", db_url, "relations", "--json")
+        return {
+            (r["kind"], r["source"]["id"], r["target"]["doc_number"], r["target"]["title"], r["scope"])
+            for r in rows
+            if r["kind"] != "cites"
+        }
+
+    ingest(cli, db_url, "000", "001", "002", "003", "004")
+    first = effects()
+    run_json(cli, "--db", db_url, "ingest", str(sample_path("001")), "--force", "--json")
+    assert effects() == first
