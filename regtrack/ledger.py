@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from linking.model import LedgerEntry
 from linking.status import status_on
 from storage.models import Document, Relation
-from storage.relations import active_relations
+from storage.relations import LedgerRow, ledger_rows
 
 
-def to_entry(rel: Relation) -> LedgerEntry:
+def to_entry(rel: Relation | Row[LedgerRow]) -> LedgerEntry:
     return LedgerEntry(
         source_id=rel.source_id,
         target_id=rel.target_id,
@@ -24,9 +25,17 @@ def to_entry(rel: Relation) -> LedgerEntry:
 
 
 def statuses(session: Session, docs: Sequence[Document], as_of: dt.date) -> dict[int, str]:
-    """{document id: status on ``as_of``} for the given documents, from one ledger query."""
-    entries = [to_entry(r) for r in active_relations(session, target_ids=[d.id for d in docs])]
+    """{document id: status on ``as_of``} for the given documents, from the ledger rows about them.
+
+    Each document is judged on the entries that target it (``status_on`` reads no others), so a
+    thousand documents cost a thousand short scans, not a thousand scans of the whole ledger.
+    """
+    targeting: dict[int, list[LedgerEntry]] = {}
+    for rel in ledger_rows(session, (d.id for d in docs)):
+        targeting.setdefault(rel.target_id, []).append(to_entry(rel))
     return {
-        d.id: status_on(d.id, as_of, entries, effective_date=d.effective_date, expiry_date=d.expiry_date)
+        d.id: status_on(
+            d.id, as_of, targeting.get(d.id, []), effective_date=d.effective_date, expiry_date=d.expiry_date
+        )
         for d in docs
     }

@@ -10,7 +10,7 @@ in a database of a thousand documents or of a hundred thousand.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, or_, select
@@ -102,7 +102,7 @@ def link_documents(
     editions.sync_families(session, [*ids, *run.touched], run)
     session.flush()
     placeholders.delete_orphans(session, None if sweep else run.maybe_orphaned)
-    _record_cites_repealed(session, None if sweep else run.cited_or_ended)
+    _record_cites_repealed(session, None if sweep else run)
     return run.report
 
 
@@ -268,11 +268,11 @@ def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
-def _record_cites_repealed(session: Session, targets: Collection[int] | None) -> None:
+def _record_cites_repealed(session: Session, run: LinkRun | None) -> None:
     """An event for each document that cites something repealed or replaced (once per pair).
 
-    Only citations of ``targets`` (None: of every document) are looked at: a new pair needs a
-    citation or a repeal written in this run.
+    A new pair needs a citation or a repeal written in ``run``: only the run's citations and the
+    citations of what it repealed are looked at (None: every citation, for ``relink_all``).
     """
     ender = aliased(Relation)
     ended = exists().where(
@@ -281,13 +281,15 @@ def _record_cites_repealed(session: Session, targets: Collection[int] | None) ->
         ender.suppressed.is_(False),
     )
     stmt = select(Relation).where(Relation.kind == "cites", Relation.suppressed.is_(False), ended)
-    if targets is None:
-        rows = list(session.scalars(stmt))
+    if run is None:
+        found = {rel.id: rel for rel in session.scalars(stmt)}
     else:
-        rows = []
-        for chunk in chunked(sorted(targets)):
-            rows += session.scalars(stmt.where(Relation.target_id.in_(chunk)))
-    rows.sort(key=lambda r: r.id)
+        found = {}
+        cited = sorted({rel.id for rel in run.citations if rel.id is not None})
+        for column, values in ((Relation.id, cited), (Relation.target_id, sorted(run.ended))):
+            for chunk in chunked(values):
+                found.update((rel.id, rel) for rel in session.scalars(stmt.where(column.in_(chunk))))
+    rows = [found[i] for i in sorted(found)]
     keys = [f"cites_repealed:{rel.source_id}:{rel.target_id}" for rel in rows]
     recorded = _existing_event_keys(session, keys)
     for rel, event_key in zip(rows, keys, strict=True):

@@ -25,12 +25,15 @@ class LinkRun:
     report: LinkReport = field(default_factory=LinkReport)
     touched: set[int] = field(default_factory=set)  # placeholders created or renamed, merge targets
     maybe_orphaned: set[int] = field(default_factory=set)  # ends of removed relations, new placeholders
-    cited_or_ended: set[int] = field(default_factory=set)  # targets of cites/repeals/replaces stated or moved
+    citations: list[Relation] = field(default_factory=list)  # cites stated or moved in this run
+    ended: set[int] = field(default_factory=set)  # targets of repeals/replaces stated or moved
 
     def stated(self, rel: Relation) -> None:
         """``rel`` was written in this run: a citation of something repealed may now exist."""
-        if rel.kind in ("cites", "repeals", "replaces"):
-            self.cited_or_ended.add(rel.target_id)
+        if rel.kind == "cites":
+            self.citations.append(rel)
+        elif rel.kind in ("repeals", "replaces"):
+            self.ended.add(rel.target_id)
 
     def forget(self, rel: Relation) -> None:
         """``rel`` is being removed: its two ends may now be placeholders nothing points at."""

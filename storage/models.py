@@ -193,11 +193,15 @@ class Relation(Base):
     __tablename__ = "relations"
     __table_args__ = (
         UniqueConstraint("source_id", "target_id", "kind", "scope"),
+        # (document, kind): "what cites X", "what replaced X" are one index range, and SQLite's
+        # planner (no statistics) no longer prefers scanning every relation of a kind.
+        Index(None, "source_id", "kind"),
+        Index(None, "target_id", "kind"),
         Index(None, "compilation_id", "line"),  # the relations a document's lines state (linking)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(24), index=True)
     scope: Mapped[str] = mapped_column(String(100), default="whole")
     effective_date: Mapped[date | None] = mapped_column(Date)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Relation
+
+LedgerRow = tuple[int, int, int, str, str, date | None]
 
 
 def active_relations(session: Session, *, target_ids: Iterable[int] | None = None) -> Sequence[Relation]:
@@ -16,6 +19,21 @@ def active_relations(session: Session, *, target_ids: Iterable[int] | None = Non
     if target_ids is not None:
         stmt = stmt.where(Relation.target_id.in_(list(target_ids)))
     return session.scalars(stmt).all()
+
+
+def ledger_rows(session: Session, target_ids: Iterable[int]) -> list[Row[LedgerRow]]:
+    """(source_id, target_id, kind, scope, effective_date) of the active relations about these
+    targets, in relation order: the columns a status needs, without loading whole relations."""
+    ids = sorted(set(target_ids))
+    rows: list[Row[LedgerRow]] = []
+    columns = (Relation.id, Relation.source_id, Relation.target_id, Relation.kind, Relation.scope)
+    for start in range(0, len(ids), 1000):
+        stmt = select(*columns, Relation.effective_date).where(
+            Relation.suppressed.is_(False), Relation.target_id.in_(ids[start : start + 1000])
+        )
+        rows += session.execute(stmt).all()
+    rows.sort(key=lambda row: row.id)
+    return rows
 
 
 def relations_of(session: Session, document_id: int) -> Sequence[Relation]:

@@ -1,4 +1,4 @@
-"""indexes for linking at scale: reversed title keys, children, stated relations, event cascades
+"""indexes for linking at scale: reversed title keys, children, relations by (document, kind), event cascades
 
 Revision ID: 0003
 Revises: 0002
@@ -23,6 +23,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_documents_title_key_reversed"), ["title_key_reversed"], unique=False)
         batch_op.create_index(batch_op.f("ix_documents_parent_id"), ["parent_id"], unique=False)
     with op.batch_alter_table("relations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_relations_source_id"))
+        batch_op.drop_index(batch_op.f("ix_relations_target_id"))
+        batch_op.create_index(batch_op.f("ix_relations_source_id_kind"), ["source_id", "kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_relations_target_id_kind"), ["target_id", "kind"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_relations_compilation_id_line"), ["compilation_id", "line"], unique=False
         )
@@ -39,6 +43,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_change_events_related_document_id"))
     with op.batch_alter_table("relations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_relations_compilation_id_line"))
+        batch_op.drop_index(batch_op.f("ix_relations_target_id_kind"))
+        batch_op.drop_index(batch_op.f("ix_relations_source_id_kind"))
+        batch_op.create_index(batch_op.f("ix_relations_target_id"), ["target_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_relations_source_id"), ["source_id"], unique=False)
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_documents_parent_id"))
         batch_op.drop_index(batch_op.f("ix_documents_title_key_reversed"))
