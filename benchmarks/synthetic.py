@@ -83,6 +83,7 @@ CITIES = (
 MODIFIERS = ("", "", "", "基层", "公立医院", "民营医疗机构", "中医医疗机构", "二级以上医院")
 PLACES = REGIONS + CITIES
 REVISION_RATE = 0.25  # documents that revise an earlier instrument of their issuer
+REPEAL_RATE = 0.15  # documents that repeal an earlier one (not one of their own line)
 CATEGORIES = ("医政管理", "医疗保障", "药品监管", "中医药", "疾病预防控制", "综合监督", "机构管理")
 FILLER = (
     "各级{agency}应当加强对{topic}工作的组织领导，明确职责分工，落实工作责任，确保各项措施落到实处。",
@@ -137,19 +138,19 @@ def documents(count: int, seed: int = 2024) -> list[SynDoc]:
     instruments: list[int] = []
     serials: dict[tuple[str, int], int] = {}
     unnumbered: set[tuple[str, date]] = set()  # identity of documents without 文号: title and date
-    superseded: set[int] = set()
+    ended: set[int] = set()  # revised or repealed already
     span = (LAST_DAY - FIRST_DAY).days
     for index in range(count):
         written = FIRST_DAY + timedelta(days=span * index // max(count, 1))
         revised = None
         if instruments and rng.random() < REVISION_RATE:
             revised = made[instruments[-min(len(instruments), int(rng.expovariate(1 / 3000)) + 1)]]
-            # An edition is superseded once, by a later text: editions form chains, not stars.
-            if revised.index in superseded or revised.written >= written:
+            # A text is superseded once, by a later one: editions form chains, not stars.
+            if revised.index in ended or revised.written >= written:
                 revised = None
             else:
-                superseded.add(revised.index)
-        doc = _document(rng, index, written, made, revised, serials, unnumbered)
+                ended.add(revised.index)
+        doc = _document(rng, index, written, made, revised, serials, unnumbered, ended)
         made.append(doc)
         if doc.instrument:
             instruments.append(index)
@@ -164,6 +165,7 @@ def _document(
     revised: SynDoc | None,
     serials: dict[tuple[str, int], int],
     unnumbered: set[tuple[str, date]],
+    ended: set[int],
 ) -> SynDoc:
     if revised is not None:  # the same issuer revises its instrument
         issuer, code, topic = revised.issuer, revised.code, revised.keywords[0]
@@ -183,12 +185,12 @@ def _document(
         elif revised is not None and rng.random() < 0.5:
             name = name.removesuffix("（试行）")  # the trial text becomes the formal one
         title = f"{issuer}关于印发{name}的通知"
-        body = _instrument_body(rng, name, topic, agency, written, made, revised, relations)
+        body = _instrument_body(rng, name, topic, agency, written, made, revised, ended, relations)
         cited_as = name
     else:
         name = None
         title = f"{issuer}关于{rng.choice(('加强', '做好', '规范', '开展'))}{place}{topic}工作的通知"
-        body = _notice_body(rng, topic, agency, written, made, relations)
+        body = _notice_body(rng, topic, agency, made, ended, relations)
         cited_as = title.removeprefix(issuer)
     number = None
     if rng.random() < 0.75 or (title, written) in unnumbered:  # two such would be one document
@@ -229,6 +231,15 @@ def _earlier(rng: random.Random, made: Sequence[SynDoc]) -> SynDoc | None:
     return made[-back]
 
 
+def _repealed(rng: random.Random, made: Sequence[SynDoc], ended: set[int]) -> SynDoc | None:
+    """Now and then an earlier document still in force that the new one repeals (each only once)."""
+    other = _earlier(rng, made) if rng.random() < REPEAL_RATE else None
+    if other is None or other.index in ended:
+        return None
+    ended.add(other.index)
+    return other
+
+
 def _citing_sentence(
     rng: random.Random, made: Sequence[SynDoc], relations: list[tuple[str, int]], what: str
 ) -> str:
@@ -249,6 +260,7 @@ def _instrument_body(
     written: date,
     made: Sequence[SynDoc],
     revised: SynDoc | None,
+    ended: set[int],
     relations: list[tuple[str, int]],
 ) -> list[str]:
     kind = name.removesuffix("（试行）")[-2:]
@@ -270,9 +282,7 @@ def _instrument_body(
         old = revised
         relations.append(("replaces", old.index))
         last += f"原{_quote(old, rng)}同时废止。"
-    elif made and rng.random() < 0.15:
-        other = _earlier(rng, made)
-        assert other is not None
+    elif other := _repealed(rng, made, ended):
         relations.append(("repeals", other.index))
         last += f"{_quote(other, rng)}同时废止。"
     articles.append(last)
@@ -285,16 +295,14 @@ def _notice_body(
     rng: random.Random,
     topic: str,
     agency: str,
-    written: date,
     made: Sequence[SynDoc],
+    ended: set[int],
     relations: list[tuple[str, int]],
 ) -> list[str]:
     items = [_citing_sentence(rng, made, relations, f"{topic}工作") + "现就有关事项通知如下。"]
     for n in range(1, rng.randint(3, 5) + 1):
         items.append(f"{CN_DIGITS[n]}、{rng.choice(FILLER).format(agency=agency, topic=topic, kind='通知')}")
-    if made and rng.random() < 0.15:
-        other = _earlier(rng, made)
-        assert other is not None
+    if other := _repealed(rng, made, ended):
         relations.append(("repeals", other.index))
         items.append(f"本通知自印发之日起施行，{_quote(other, rng)}同时废止。")
     return ["各有关单位：", *items]

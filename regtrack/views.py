@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from linking.chain import STILL_IN_FORCE, ChainStep, chain, impact
 from linking.model import STATUSES as STATUSES  # re-exported: the CLI and web validate --status with it
 from regtrack import ledger
-from storage.documents import DocumentFilter, article_counts, iso, latest_version, list_documents
+from storage.documents import DocumentFilter, article_counts, chunked, iso, latest_version, list_documents
 from storage.models import Document, Relation
 
 
@@ -109,13 +109,15 @@ def _component(session: Session, doc_id: int) -> list[Relation]:
     """Chain relations reachable from ``doc_id`` in either direction (breadth first, bounded)."""
     seen, frontier, found = {doc_id}, {doc_id}, {}
     while frontier and len(seen) < CHAIN_LIMIT:
-        rels = session.scalars(
-            select(Relation).where(
-                Relation.kind.in_(CHAIN_KINDS),
-                Relation.suppressed.is_(False),
-                Relation.source_id.in_(frontier) | Relation.target_id.in_(frontier),
+        rels: list[Relation] = []
+        # One query per side, so each is an index range on (document, kind): with the two sides
+        # OR-ed, SQLite (no statistics) scanned every relation of the chain kinds instead.
+        for end_column in (Relation.source_id, Relation.target_id):
+            rels += session.scalars(
+                select(Relation).where(
+                    end_column.in_(frontier), Relation.kind.in_(CHAIN_KINDS), Relation.suppressed.is_(False)
+                )
             )
-        ).all()
         frontier = set()
         for rel in rels:
             found[rel.id] = rel
@@ -123,7 +125,7 @@ def _component(session: Session, doc_id: int) -> list[Relation]:
                 if end not in seen:
                     seen.add(end)
                     frontier.add(end)
-    return list(found.values())
+    return [found[i] for i in sorted(found)]
 
 
 def chain_view(session: Session, doc: Document, as_of: dt.date) -> dict[str, Any]:
@@ -166,16 +168,25 @@ def _joining(rels: Sequence[Relation], s: ChainStep, newer_side: bool) -> Relati
 
 
 def impact_rows(session: Session, doc: Document, as_of: dt.date) -> list[dict[str, Any]]:
-    """Documents still in force on ``as_of`` that cite ``doc`` (an outstanding effect when it is repealed)."""
-    cites = session.scalars(
-        select(Relation).where(
-            Relation.kind == "cites", Relation.target_id == doc.id, Relation.suppressed.is_(False)
-        )
+    """Documents still in force on ``as_of`` that cite ``doc`` (an outstanding effect when it is repealed).
+
+    Read as plain rows, not whole relations and documents: a law may be cited by thousands.
+    """
+    cites = session.execute(
+        select(Relation.source_id, Relation.quote, Relation.line)
+        .where(Relation.kind == "cites", Relation.target_id == doc.id, Relation.suppressed.is_(False))
+        .order_by(Relation.id)
     ).all()
-    sources = {
-        d.id: d
-        for d in session.scalars(select(Document).where(Document.id.in_({r.source_id for r in cites})))
-    }
+    columns = (
+        Document.id,
+        Document.doc_number,
+        Document.title,
+        Document.effective_date,
+        Document.expiry_date,
+    )
+    sources: dict[int, Any] = {}
+    for chunk in chunked(sorted({r.source_id for r in cites})):
+        sources.update((d.id, d) for d in session.execute(select(*columns).where(Document.id.in_(chunk))))
     statuses = ledger.statuses(session, list(sources.values()), as_of)
     rows = []
     for rel in cites:

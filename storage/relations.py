@@ -21,15 +21,17 @@ def active_relations(session: Session, *, target_ids: Iterable[int] | None = Non
     return session.scalars(stmt).all()
 
 
-def ledger_rows(session: Session, target_ids: Iterable[int]) -> list[Row[LedgerRow]]:
-    """(source_id, target_id, kind, scope, effective_date) of the active relations about these
-    targets, in relation order: the columns a status needs, without loading whole relations."""
+def ledger_rows(session: Session, target_ids: Iterable[int], kinds: Sequence[str]) -> list[Row[LedgerRow]]:
+    """(id, source_id, target_id, kind, scope, effective_date) of the active relations of ``kinds``
+    about these targets, in relation order: what a status needs, without loading whole relations."""
     ids = sorted(set(target_ids))
     rows: list[Row[LedgerRow]] = []
     columns = (Relation.id, Relation.source_id, Relation.target_id, Relation.kind, Relation.scope)
     for start in range(0, len(ids), 1000):
         stmt = select(*columns, Relation.effective_date).where(
-            Relation.suppressed.is_(False), Relation.target_id.in_(ids[start : start + 1000])
+            Relation.target_id.in_(ids[start : start + 1000]),
+            Relation.kind.in_(kinds),
+            Relation.suppressed.is_(False),
         )
         rows += session.execute(stmt).all()
     rows.sort(key=lambda row: row.id)
