@@ -19,17 +19,25 @@ row: ``fill_title_keys`` keeps them so (new rows, rows stored before the column 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from linking import titles
 from linking.model import Citation, KnownDoc
 from linking.resolve import CatalogueIndex, Resolution, index_catalogue, resolve
-from linking.titles import title_key
 from storage.documents import chunked
 from storage.models import Document
+
+
+@functools.lru_cache(maxsize=65536)
+def title_key(title: str) -> str:
+    """``linking.titles.title_key``, remembered: a run asks for the same titles again and again."""
+    return titles.title_key(title)
+
 
 NEIGHBOURS = 12  # documents taken on each side of a title key, in each of the two sort orders
 _KEYS_PER_QUERY = 40  # 4 sub-selects per key: SQLite allows 500 in one compound select

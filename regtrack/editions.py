@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from linking.families import version_families
 from linking.model import KnownDoc
-from linking.titles import title_key
-from regtrack.catalogue import known_docs
+from regtrack.catalogue import known_docs, title_key
 from regtrack.linkrun import FAMILY_KIND, LinkRun
 from storage.documents import chunked
 from storage.models import Document, Relation

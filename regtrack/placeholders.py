@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from linking.model import Citation
 from linking.resolve import Resolution, index_catalogue, resolve
-from linking.titles import title_key
-from regtrack.catalogue import known_docs, set_title_key, title_neighbours
+from regtrack.catalogue import known_docs, set_title_key, title_key, title_neighbours
 from regtrack.linkrun import LinkRun
 from storage.documents import chunked
 from storage.models import ChangeEvent, Document, Relation
