@@ -32,7 +32,7 @@ from storage.models import Relation
 
 SCALE = int(os.environ.get("REGTRACK_BENCH_SCALE", "100000"))
 CHECKPOINTS = (0.0, 0.1, 0.5, 1.0)
-INGESTS = 3  # compilations through the pipeline at each checkpoint
+INGESTS = 5  # compilations through the pipeline at each checkpoint
 FLAT = 0.8
 
 

@@ -7,6 +7,7 @@ and an instrument type; a quarter of the documents have no 文号 (as 22 of 001'
 state relations refer to earlier synthetic documents by 《title》 and 文号 or by title only:
 
 - 根据《…法》和《earlier》（文号）等有关规定 → cites (a national law becomes a placeholder);
+- 按照《older instrument》（文号）要求 → cites of a document from before the year (a placeholder);
 - 本办法自…起施行，原《earlier edition》（文号）同时废止 → replaces, 《other》（文号）同时废止 → repeals;
 - 我委对《earlier》（文号）进行了修订 … 现印发给你们 → amends;
 - one citation in ten names its target a little differently (关于进一步加强… for 关于加强…,
@@ -18,6 +19,7 @@ documents as one 汇编, which the real pipeline then parses, stores and links.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -84,6 +86,8 @@ MODIFIERS = ("", "", "", "基层", "公立医院", "民营医疗机构", "中医
 PLACES = REGIONS + CITIES
 REVISION_RATE = 0.25  # documents that revise an earlier instrument of their issuer
 REPEAL_RATE = 0.15  # documents that repeal an earlier one (not one of their own line)
+OUTSIDE_RATE = 0.35  # documents that cite an older instrument from outside the year (a placeholder)
+OUTSIDE = 40000  # older instruments that may be cited (the first few thousand most often)
 CATEGORIES = ("医政管理", "医疗保障", "药品监管", "中医药", "疾病预防控制", "综合监督", "机构管理")
 FILLER = (
     "各级{agency}应当加强对{topic}工作的组织领导，明确职责分工，落实工作责任，确保各项措施落到实处。",
@@ -112,7 +116,7 @@ class SynDoc:
     category: str
     keywords: tuple[str, ...]
     body: tuple[str, ...]  # paragraphs, in order
-    # (kind, index of the earlier document or -1 - law number) the body states
+    # (kind, index of the earlier document, or -1 - index of an ``outside`` document) the body states
     relations: tuple[tuple[str, int], ...]
 
 
@@ -240,11 +244,31 @@ def _repealed(rng: random.Random, made: Sequence[SynDoc], ended: set[int]) -> Sy
     return other
 
 
+@functools.cache
+def outside(number: int) -> tuple[str, str | None]:
+    """(title, 文号) of a document from before the year, known here only by citation: first the
+    national laws (cited by title), then older instruments (cited by title and 文号)."""
+    if number < len(LAWS):
+        return LAWS[number], None
+    rng = random.Random(number)
+    (place, code), (_, suffix) = rng.choice(PLACES), rng.choice(AGENCIES)
+    name = f"{'' if place == '国家' else place}{rng.choice(TOPICS)}{rng.choice(INSTRUMENTS)}"
+    return name, f"{code}{suffix}〔{rng.randint(2005, 2014)}〕{1000 + number}号"
+
+
+def _cites_outside(rng: random.Random, relations: list[tuple[str, int]]) -> str:
+    """按照《older instrument》（文号）要求，: a citation nothing in the year answers (a placeholder)."""
+    number = len(LAWS) + min(OUTSIDE - 1, int(rng.expovariate(1 / 4000)))
+    relations.append(("cites", -1 - number))
+    name, doc_number = outside(number)
+    return f"按照《{name}》（{doc_number}）要求，"
+
+
 def _citing_sentence(
     rng: random.Random, made: Sequence[SynDoc], relations: list[tuple[str, int]], what: str
 ) -> str:
     law = rng.randrange(len(LAWS))
-    relations.append(("cites", -1 - law))
+    relations.append(("cites", -1 - law))  # outside(law) is the law
     cited = _earlier(rng, made) if rng.random() < 0.6 else None
     if cited is None:
         return f"为规范{what}，根据《{LAWS[law]}》等有关法律法规，结合实际，"
@@ -276,6 +300,8 @@ def _instrument_body(
     articles = [_citing_sentence(rng, made, relations, f"{topic}工作") + f"制定本{kind}。"]
     for _ in range(rng.randint(3, 7)):
         articles.append(rng.choice(FILLER).format(agency=agency, topic=topic, kind=kind))
+    if rng.random() < OUTSIDE_RATE:
+        articles[-1] = _cites_outside(rng, relations) + articles[-1]
     effective = written + timedelta(days=rng.choice((0, 15, 30)))
     last = f"本{kind}自{cn_date(effective)}起施行。"
     if revised is not None and not amended:
@@ -302,6 +328,8 @@ def _notice_body(
     items = [_citing_sentence(rng, made, relations, f"{topic}工作") + "现就有关事项通知如下。"]
     for n in range(1, rng.randint(3, 5) + 1):
         items.append(f"{CN_DIGITS[n]}、{rng.choice(FILLER).format(agency=agency, topic=topic, kind='通知')}")
+    if rng.random() < OUTSIDE_RATE:
+        items[-1] = items[-1][:2] + _cites_outside(rng, relations) + items[-1][2:]
     if other := _repealed(rng, made, ended):
         relations.append(("repeals", other.index))
         items.append(f"本通知自印发之日起施行，{_quote(other, rng)}同时废止。")

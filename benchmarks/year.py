@@ -31,7 +31,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, select, text
 
-from benchmarks.synthetic import LAWS, PER_COMPILATION, SynDoc, compilation_text, document_text
+from benchmarks.synthetic import PER_COMPILATION, SynDoc, compilation_text, document_text, outside
 from ingest.docnumber import canonical_doc_number
 from ingest.model import ParsedDocument
 from linking.families import version_families
@@ -70,7 +70,7 @@ class YearDatabase:
         self.size = 0  # documents of ``docs`` stored so far
         self.issue = 0
         self.ids: dict[int, int] = {}  # synthetic index → documents.id
-        self.laws: dict[int, int] = {}  # law number → placeholder id
+        self.outside: dict[int, int] = {}  # ``outside`` number → placeholder id
         self.families: dict[str, list[KnownDoc]] = {}
         self.edges: set[tuple[int, int]] = set()
         self.ended: set[int] = set()  # targets of repeals/replaces
@@ -94,18 +94,19 @@ class YearDatabase:
         return timings
 
     def _adopt(self, chunk: Sequence[SynDoc]) -> None:
-        """Remember the ids the pipeline gave ``chunk`` (and any law placeholders it created)."""
+        """Remember the ids the pipeline gave ``chunk`` (and the placeholders it created)."""
         keys = {_identity(d): d.index for d in chunk}
-        law_keys = {f"t:{title_key(law)}": n for n, law in enumerate(LAWS)}
+        cited = {-1 - t for d in chunk for _, t in d.relations if t < 0}
+        outside_keys = {_outside_identity(n): n for n in cited}
         with transaction(self.engine) as session:
             stmt = select(Document.identity_key, Document.id).where(
-                Document.identity_key.in_([*keys, *law_keys])
+                Document.identity_key.in_([*keys, *outside_keys])
             )
             for key, doc_id in session.execute(stmt):
                 if key in keys:
                     self.ids[keys[key]] = doc_id
                 else:
-                    self.laws[law_keys[key]] = doc_id
+                    self.outside[outside_keys[key]] = doc_id
             for doc in chunk:
                 self._remember(doc, self.ids[doc.index])
             ids = [self.ids[d.index] for d in chunk]
@@ -197,11 +198,11 @@ class YearDatabase:
         self, rows: _Rows, next_id: dict[str, int], doc: SynDoc, doc_id: int, kind: str, target: int,
         comp_id: int,
     ) -> None:  # fmt: skip
-        target_id = self.ids[target] if target >= 0 else self._law(rows, next_id, -1 - target)
+        target_id = self.ids[target] if target >= 0 else self._outside(rows, next_id, -1 - target)
         rel_id = _take(next_id, "relations")
-        quote = _sentence(doc, self.docs[target].cited_as if target >= 0 else LAWS[-1 - target])
+        quote = _sentence(doc, self.docs[target].cited_as if target >= 0 else outside(-1 - target)[0])
         when = None if kind == "cites" else doc.written
-        numbered = target >= 0 and self.docs[target].doc_number is not None
+        numbered = (self.docs[target].doc_number if target >= 0 else outside(-1 - target)[1]) is not None
         confidence = 0.95 if numbered else 0.7
         row = (rel_id, doc_id, target_id, kind, when, quote, comp_id, confidence)
         rows.add("relations", _RELATION_COLUMNS, row)
@@ -238,18 +239,20 @@ class YearDatabase:
             (_take(next_id, "change_events"), key, kind, doc_id, related, relation, summary[:500], comp_id),
         )  # fmt: skip
 
-    def _law(self, rows: _Rows, next_id: dict[str, int], law: int) -> int:
-        """The placeholder of a cited law, as the pipeline creates it for a title-only citation."""
-        if law not in self.laws:
-            key = title_key(LAWS[law])
-            self.laws[law] = law_id = _take(next_id, "documents")
+    def _outside(self, rows: _Rows, next_id: dict[str, int], number: int) -> int:
+        """The placeholder of a document cited from outside the year, as the pipeline creates it."""
+        if number not in self.outside:
+            title, doc_number = outside(number)
+            canonical = canonical_doc_number(doc_number) if doc_number else None
+            key = title_key(title)
+            self.outside[number] = doc_id = _take(next_id, "documents")
             rows.add(
                 "documents",
                 _DOC_COLUMNS,
-                (law_id, f"t:{key}", None, None, LAWS[law], key, key[::-1], "[]", None, None, None, None,
-                 None, "[]", False, True, None, None),
+                (doc_id, _outside_identity(number), doc_number, canonical, title, key, key[::-1], "[]", None,
+                 None, None, None, None, "[]", False, True, None, None),
             )  # fmt: skip
-        return self.laws[law]
+        return self.outside[number]
 
     def _remember(self, doc: SynDoc, doc_id: int) -> None:
         known = KnownDoc(doc_id, canonical_doc_number(doc.doc_number) if doc.doc_number else None,
@@ -284,6 +287,12 @@ def _take(next_id: dict[str, int], table: str) -> int:
     value = next_id[table]
     next_id[table] = value + 1
     return value
+
+
+def _outside_identity(number: int) -> str:
+    """The identity key ``regtrack.placeholders`` gives a citation of ``outside(number)``."""
+    title, doc_number = outside(number)
+    return f"dn:{canonical_doc_number(doc_number)}" if doc_number else f"t:{title_key(title)}"
 
 
 def _identity(doc: SynDoc) -> str:
