@@ -89,6 +89,7 @@ def main(only: list[str]) -> int:
     console.print(table)
     out = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "results": results}
     target = HERE / "results" / "latest.json"
+    target.parent.mkdir(exist_ok=True)  # not in a fresh clone: git keeps no empty folders
     target.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     console.print(f"figures written to {target}")
     return 1 if failed else 0
