@@ -378,6 +378,7 @@ def scratch_database(backend: str, *, template: str | None = None) -> Iterator[s
     name = f"regtrack_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        conn.execute("CHECKPOINT")  # the copy's writes are flushed now, not during what is timed next
     url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     try:
         if not template:
