@@ -73,11 +73,12 @@ def store_diff(session: Session, old: DocumentVersion, new: DocumentVersion) -> 
 def _record_article_events(
     session: Session, row: VersionDiff, diff: DocumentDiff, new: DocumentVersion
 ) -> None:
-    for article in diff.changed_articles:
+    # The position in the diff keeps keys unique where a text repeats an article label.
+    for position, article in enumerate(diff.changed_articles):
         label = article.new_label or article.old_label or ""
         session.add(
             ChangeEvent(
-                event_key=f"diff:{row.id}:{label}:{article.change}",
+                event_key=f"diff:{row.id}:{position}:{label}:{article.change}",
                 kind="article_changed",
                 document_id=new.document_id,
                 version_diff_id=row.id,
