@@ -12,8 +12,19 @@ from sqlalchemy.orm import Session
 from linking.chain import STILL_IN_FORCE, ChainStep, chain, impact
 from linking.model import STATUSES as STATUSES  # re-exported: the CLI and web validate --status with it
 from regtrack import ledger
+from regtrack.errors import UsageError
 from storage.documents import DocumentFilter, article_counts, chunked, iso, latest_version, list_documents
 from storage.models import Document, Relation
+
+
+def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date:
+    """The date statuses are computed for (today when not given); ``option`` names it in the error."""
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} takes a date like 2024-05-01, not {value!r}") from exc
 
 
 def document_summary(doc: Document, status: str, article_count: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from regtrack import views
 from regtrack.errors import UsageError
 from regtrack.settings import Settings
 from storage.db import transaction
@@ -27,12 +28,7 @@ def get_settings(request: Request) -> Settings:
 
 def parse_as_of(value: str | None) -> dt.date:
     """The date statuses are computed for; today when not given."""
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"as_of takes a date like 2024-05-01, not {value!r}") from exc
+    return views.parse_as_of(value, "as_of")
 
 
 def parse_page(value: str | None) -> int:

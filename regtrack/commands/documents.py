@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import typer
 
 from regtrack import views
 from regtrack.errors import UsageError
 from regtrack.output import out, print_json, print_table
+from regtrack.views import parse_as_of
 from storage.db import transaction
 from storage.documents import DocumentFilter, find_document
-
-
-def parse_as_of(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--as-of takes a date like 2024-05-01, not {value!r}") from exc
 
 
 def documents_cmd(
