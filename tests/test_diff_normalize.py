@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import opencc
 import pytest
 
 from diffing.chardiff import char_ops, cosmetic_flags, cut_ops
@@ -59,6 +60,15 @@ def test_simplified_text_skips_the_converter_and_traditional_text_is_converted()
     assert to_simplified("国家卫生应急队伍") == "国家卫生应急队伍"
     assert to_simplified("醫療衛生機構") == "医疗卫生机构"
     assert to_simplified("一目瞭然") == "一目了然"  # a phrase entry, not a character entry
+
+
+def test_converting_only_traditional_runs_equals_converting_the_whole_text():
+    whole = opencc.OpenCC("t2s")
+    simplified = (SAMPLES / "001_efdf65539e5cb502.txt").read_text(encoding="utf-8")[:20000]
+    traditional = opencc.OpenCC("s2t").convert(simplified)
+    mixed = simplified[:5000] + "醫療衛生機構，一目瞭然；" + simplified[5000:9000] + "（卫生應急）"
+    for text in (traditional, mixed):
+        assert to_simplified(text) == whole.convert(text)
 
 
 def test_key_of_a_whole_sample_is_stable_under_restyling():
