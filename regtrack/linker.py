@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
@@ -22,6 +22,7 @@ from linking.model import Citation, ExtractedRelation, SourceDoc
 from regtrack import editions, placeholders
 from regtrack.catalogue import Catalogue, fill_title_keys, set_title_key
 from regtrack.linkrun import FAMILY_KIND, LinkReport, LinkRun
+from regtrack.runrows import Key, RunRows
 from storage.documents import chunked
 from storage.models import Blob, ChangeEvent, Compilation, Document, DocumentVersion, Relation
 
@@ -96,8 +97,7 @@ def link_documents(
     works = _extract(session, ids, cache)
     fill_title_keys(session)
     _resolve(session, works, run)
-    for work in works:
-        _sync_relations(session, work, run)
+    _sync_all(session, works, run)
     placeholders.merge_title_placeholders(session, ids, run)
     editions.sync_families(session, [*ids, *run.touched], run)
     session.flush()
@@ -162,11 +162,10 @@ def _resolve(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
         work.ends = [(placeholders.id_of(s), placeholders.id_of(t)) for s, t in pairs]
 
 
-def _sync_relations(session: Session, work: _Work, run: LinkRun) -> None:
-    doc, version = work.doc, work.version
-    existing = {(r.source_id, r.target_id, r.kind, r.scope): r for r in _stated_by(session, doc, version)}
-    wanted: list[tuple[tuple[int, int, str, str], ExtractedRelation]] = []
-    seen: set[tuple[int, int, str, str]] = set()
+def _wanted(work: _Work) -> list[tuple[Key, ExtractedRelation]]:
+    """The ledger key of each relation the work's text states, once per key, in text order."""
+    wanted: list[tuple[Key, ExtractedRelation]] = []
+    seen: set[Key] = set()
     for rel, (source_id, target_id) in zip(work.extracted, work.ends, strict=True):
         if target_id == source_id and rel.kind != "expires":
             continue
@@ -174,91 +173,89 @@ def _sync_relations(session: Session, work: _Work, run: LinkRun) -> None:
         if key not in seen:
             seen.add(key)
             wanted.append((key, rel))
-    elsewhere = _relation_rows(session, [k for k, _ in wanted if k not in existing])
-    touched: list[Relation] = []
+    return wanted
+
+
+def _sync_all(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
+    """The ledger rows of every work, document after document as if each were read and written on
+    its own, from rows read once (``RunRows``); their events are recorded together at the end."""
+    wanted = [_wanted(work) for work in works]
+    rows = RunRows(session, [work.doc.id for work in works], {key for keys in wanted for key, _ in keys})
+    events: list[tuple[Relation, ChangeEvent]] = []
+    for work, keys in zip(works, wanted, strict=True):
+        events += _sync_relations(session, work, keys, rows, run)
+    session.flush()
+    _add_relation_events(session, [(rel, event) for rel, event in events if rel not in rows.removed])
+
+
+def _sync_relations(
+    session: Session, work: _Work, wanted: list[tuple[Key, ExtractedRelation]], rows: RunRows, run: LinkRun
+) -> list[tuple[Relation, ChangeEvent]]:
+    """Write what one document states; the events of its rows, as they would be recorded now."""
+    existing = rows.stated_by(work.doc.id)
+    events: list[tuple[Relation, ChangeEvent]] = []
     for key, rel in wanted:
-        row = existing.get(key) or elsewhere.get(key)
+        row = existing.get(key) or rows.find(key)
         if row is None:
             row = Relation(source_id=key[0], target_id=key[1], kind=rel.kind, scope=rel.scope)
+            row.origin, row.suppressed = "extracted", False  # as stored: a later document reads it unflushed
             session.add(row)
+            rows.add(row)
             run.report.relations_added += 1
         run.stated(row)
         if row.suppressed or row.origin == "manual":
             continue  # a person decided about this one; re-linking never overrides it
         row.effective_date = rel.effective_date
         row.quote = rel.quote
-        row.line = rel.line
         row.confidence = rel.confidence
-        row.compilation_id = version.compilation_id
-        touched.append(row)
-    session.flush()
-    record_relation_events(session, touched)
-    for key, row in existing.items():
-        if key not in seen and row.origin == "extracted" and not row.suppressed:
-            run.forget(row)
-            session.delete(row)
-            run.report.relations_removed += 1
-
-
-def _relation_rows(
-    session: Session, keys: Sequence[tuple[int, int, str, str]]
-) -> dict[tuple[int, int, str, str], Relation]:
-    """The ledger rows for these (source, target, kind, scope), stated by any text (e.g. an earlier version)."""
-    if not keys:
-        return {}
-    wanted = set(keys)
-    stmt = select(Relation).where(
-        Relation.source_id.in_({k[0] for k in keys}), Relation.target_id.in_({k[1] for k in keys})
-    )
-    rows = {(r.source_id, r.target_id, r.kind, r.scope): r for r in session.scalars(stmt)}
-    return {key: row for key, row in rows.items() if key in wanted}
-
-
-def _stated_by(session: Session, doc: Document, version: DocumentVersion) -> Sequence[Relation]:
-    """Relations the document's texts state, found by the lines they were read from: its own, and
-    those whose subject it announces (a 通告's "WS/T 347—2024 … 代替WS/T 347—2011", 004 line 7).
-
-    Not every relation whose source is the document: the 通告's statement about WS/T 347—2024 must
-    survive when the standard itself arrives and is linked.
-    """
-    spans = session.execute(
-        select(DocumentVersion.compilation_id, DocumentVersion.start_line, DocumentVersion.end_line).where(
-            DocumentVersion.document_id == doc.id, DocumentVersion.compilation_id.is_not(None)
-        )
-    ).all()
-    read_from = [
-        (Relation.compilation_id == comp) & Relation.line.between(start, end)
-        for comp, start, end in spans
-        if start is not None and end is not None
+        rows.place(row, work.version.compilation_id, rel.line)
+        if row.kind in EVENT_OF_KIND:
+            events.append((row, _relation_event(row)))
+    stated = {key for key, _ in wanted}
+    gone = [
+        row
+        for key, row in existing.items()
+        if key not in stated and row.origin == "extracted" and not row.suppressed
     ]
-    if not read_from:
-        return session.scalars(
-            select(Relation).where(Relation.kind != FAMILY_KIND, Relation.source_id == doc.id)
-        ).all()
-    return session.scalars(select(Relation).where(Relation.kind != FAMILY_KIND, or_(*read_from))).all()
+    if any(inspect(row).pending for row in gone):
+        session.flush()  # a row an earlier document wrote in this run: it is deleted once stored
+    for row in gone:
+        run.forget(row)
+        rows.remove(row)
+        session.delete(row)
+        run.report.relations_removed += 1
+    if gone:
+        session.flush()  # before a later document writes the same key again
+    return events
 
 
 def record_relation_events(session: Session, rows: Sequence[Relation]) -> None:
     """One change event per relation of an eventful kind, the first time it is stated."""
-    eventful = [r for r in rows if r.kind in EVENT_OF_KIND]
-    keys = [f"relation:{r.source_id}:{r.target_id}:{r.kind}:{r.scope}" for r in eventful]
-    known = _existing_event_keys(session, keys)
-    for rel, key in zip(eventful, keys, strict=True):
-        if key in known:
+    _add_relation_events(session, [(r, _relation_event(r)) for r in rows if r.kind in EVENT_OF_KIND])
+
+
+def _relation_event(rel: Relation) -> ChangeEvent:
+    """The event of a stated relation, as the relation reads now (its id is set when it is added)."""
+    return ChangeEvent(
+        event_key=f"relation:{rel.source_id}:{rel.target_id}:{rel.kind}:{rel.scope}",
+        kind=EVENT_OF_KIND[rel.kind],
+        document_id=rel.target_id,
+        related_document_id=rel.source_id if rel.source_id != rel.target_id else None,
+        effective_date=rel.effective_date,
+        summary=(rel.quote or "")[:500],
+        compilation_id=rel.compilation_id,
+    )
+
+
+def _add_relation_events(session: Session, events: Sequence[tuple[Relation, ChangeEvent]]) -> None:
+    """Add the events whose key is not recorded yet, the first of each key (relations are stored)."""
+    known = _existing_event_keys(session, [event.event_key for _, event in events])
+    for rel, event in events:
+        if event.event_key in known:
             continue
-        known.add(key)
-        session.add(
-            ChangeEvent(
-                event_key=key,
-                kind=EVENT_OF_KIND[rel.kind],
-                document_id=rel.target_id,
-                related_document_id=rel.source_id if rel.source_id != rel.target_id else None,
-                relation_id=rel.id,
-                effective_date=rel.effective_date,
-                summary=(rel.quote or "")[:500],
-                compilation_id=rel.compilation_id,
-            )
-        )
+        known.add(event.event_key)
+        event.relation_id = rel.id
+        session.add(event)
 
 
 def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:
