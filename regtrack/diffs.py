@@ -19,7 +19,7 @@ from ingest.model import Article
 from ingest.parse import parse_text
 from ingest.structure import parse_structure
 from regtrack.errors import UsageError
-from storage.documents import find_document, latest_version
+from storage.documents import find_document, latest_version, latest_versions
 from storage.models import Article as ArticleRow
 from storage.models import ChangeEvent, Document, DocumentVersion, Relation, VersionDiff
 
@@ -108,9 +108,11 @@ def diffs_for_relations(session: Session, document_ids: Iterable[int] | None = N
     if document_ids is not None:
         ids = list(document_ids)
         stmt = stmt.where(Relation.source_id.in_(ids) | Relation.target_id.in_(ids))
+    relations = session.scalars(stmt).all()
+    latest = latest_versions(session, [i for rel in relations for i in (rel.source_id, rel.target_id)])
     stored = 0
-    for rel in session.scalars(stmt):
-        old, new = latest_version(session, rel.target_id), latest_version(session, rel.source_id)
+    for rel in relations:
+        old, new = latest.get(rel.target_id), latest.get(rel.source_id)
         if old is None or new is None or old.id == new.id:
             continue
         if store_diff(session, old, new) is not None:

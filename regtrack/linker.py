@@ -23,7 +23,7 @@ from regtrack import editions, placeholders
 from regtrack.catalogue import Catalogue, fill_title_keys, set_title_key
 from regtrack.linkrun import FAMILY_KIND, LinkReport, LinkRun
 from regtrack.runrows import Key, RunRows
-from storage.documents import chunked
+from storage.documents import chunked, latest_versions
 from storage.models import Blob, ChangeEvent, Compilation, Document, DocumentVersion, Relation
 
 # Relation kind → the change event a subscriber hears about for its target.
@@ -111,7 +111,7 @@ def _extract(session: Session, ids: Sequence[int], cache: dict[int, list[str]]) 
     works: list[_Work] = []
     for chunk in chunked(ids):
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(chunk)))}
-        versions = _latest_versions(session, chunk)
+        versions = latest_versions(session, chunk)
         children: dict[int | None, list[str]] = {}
         stmt = select(Document.parent_id, Document.title).where(Document.parent_id.in_(chunk))
         for parent_id, title in session.execute(stmt.order_by(Document.id)):
@@ -127,14 +127,6 @@ def _extract(session: Session, ids: Sequence[int], cache: dict[int, list[str]]) 
             source = source_doc(doc, version, lines, children.get(doc_id, []))
             works.append(_Work(doc, version, extract_relations(source)))
     return works
-
-
-def _latest_versions(session: Session, ids: Sequence[int]) -> dict[int, DocumentVersion]:
-    latest: dict[int, DocumentVersion] = {}
-    stmt = select(DocumentVersion).where(DocumentVersion.document_id.in_(ids))
-    for version in session.scalars(stmt.order_by(DocumentVersion.version_no)):
-        latest[version.document_id] = version
-    return latest
 
 
 def _resolve(session: Session, works: Sequence[_Work], run: LinkRun) -> None:

@@ -292,6 +292,16 @@ def latest_version(session: Session, document_id: int) -> DocumentVersion | None
     ).first()
 
 
+def latest_versions(session: Session, document_ids: Iterable[int]) -> dict[int, DocumentVersion]:
+    """The latest version of each of these documents that has one (``latest_version`` in bulk)."""
+    latest: dict[int, DocumentVersion] = {}
+    for chunk in chunked(sorted(set(document_ids))):
+        stmt = select(DocumentVersion).where(DocumentVersion.document_id.in_(chunk))
+        for version in session.scalars(stmt.order_by(DocumentVersion.version_no)):
+            latest[version.document_id] = version
+    return latest
+
+
 def article_counts(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
     """Number of articles in the latest version of each document (one query)."""
     ids = list(document_ids)
