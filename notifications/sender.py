@@ -192,6 +192,8 @@ class _Sender:
         # One connection for the run's claims: a pooled checkout per message would add a
         # liveness ping, a round trip per message on PostgreSQL.
         self._conn = engine.execution_options(sqlite_immediate=True).connect()
+        # A plain Session, not storage.dataversion's TrackedSession: outbox bookkeeping is no
+        # page's data, so claiming a message must not invalidate the web's page cache.
         self._session = Session(bind=self._conn, expire_on_commit=False)
 
     def finish(self, row_id: int, status: str, **kwargs: Any) -> None:

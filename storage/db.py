@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.dataversion import TrackedSession
 from storage.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -88,7 +89,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine, class_=TrackedSession, expire_on_commit=False)
 
 
 @contextmanager
@@ -98,7 +99,7 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     ``write=True`` marks a unit that will write: on SQLite it takes the write lock at BEGIN.
     """
     bind = engine.execution_options(sqlite_immediate=True) if write else engine
-    with Session(bind, expire_on_commit=False) as session, session.begin():
+    with TrackedSession(bind, expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -298,3 +298,15 @@ class Delivery(Base):
     event_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = _now()
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DataVersion(Base):
+    """One row: a counter every committed write bumps (``storage.dataversion``).
+
+    Readers key what they derive from the data on it — the web's page cache — so a change made by
+    any process (a scheduled ingest, the CLI) is seen at the next request.
+    """
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,7 +24,7 @@ from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, insert, l
 from sqlalchemy.orm import Session
 
 from storage.errors import StorageError
-from storage.models import Base
+from storage.models import Base, DataVersion
 
 FORMAT = "regtrack-export"
 FORMAT_VERSION = 1
@@ -32,7 +32,8 @@ HEADER = "_export"  # the header line's "table"
 BATCH_ROWS = 500
 BATCH_BYTES = 16 * 2**20  # a batch of blobs is flushed before it holds more than this
 
-TABLES: tuple[Table, ...] = tuple(Base.metadata.sorted_tables)
+# data_version is bookkeeping, not data: each database counts its own writes.
+TABLES: tuple[Table, ...] = tuple(t for t in Base.metadata.sorted_tables if t is not DataVersion.__table__)
 _ORDER = {table.name: index for index, table in enumerate(TABLES)}
 
 
