@@ -32,6 +32,10 @@ class Settings:
     fetch_retries: int = 2  # retries of a failed download in the Prefect flows
     extra: dict[str, str] = field(default_factory=dict)
     smtp_workers: int = 4  # digests handed to the mail server in parallel (REGTRACK_SMTP_WORKERS)
+    page_cache_mb: int = (
+        64  # rendered reading pages kept per web worker; 0 turns it off (REGTRACK_PAGE_CACHE_MB)
+    )
+    web_workers: int = 1  # uvicorn worker processes of `regtrack serve` (REGTRACK_WEB_WORKERS)
 
     @property
     def max_input_bytes(self) -> int:
@@ -89,4 +93,6 @@ def load_settings() -> Settings:
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
         smtp_workers=max(1, int(_env("SMTP_WORKERS", "4"))),
         fetch_retries=int(_env("FETCH_RETRIES", "2")),
+        page_cache_mb=max(0, int(_env("PAGE_CACHE_MB", "64"))),
+        web_workers=max(1, int(_env("WEB_WORKERS", "1"))),
     )

@@ -21,6 +21,8 @@ from regtrack.errors import UsageError, one_line
 from regtrack.settings import Settings, load_settings
 from storage.db import make_engine
 from storage.errors import Ambiguous, DatabaseError, NotFound
+from web.admission import Admission
+from web.cache import PageCache
 from web.jobs import JobBoard
 from web.render import make_templates, render
 from web.routes import admin, api, diffs, pages, subscriptions
@@ -28,6 +30,9 @@ from web.security import SecurityHeaders
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ROUTERS = (pages, diffs, subscriptions, admin, api)
+# Requests running routes at once: below the connection pool's 5 + 10, so the page cache's
+# version reads and the re-ingest jobs always find a connection too.
+ROUTE_CONCURRENCY = 10
 # Starlette's English reason phrases, said in the pages' language.
 PLAIN_ERRORS = {
     404: "没有这个页面。",
@@ -49,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
     app.state.jobs = JobBoard()  # re-ingest jobs started from the admin page
+    # The last added runs first: SecurityHeaders, then the page cache, then admission control.
+    app.add_middleware(Admission, limit=ROUTE_CONCURRENCY)
+    app.add_middleware(PageCache, engine=app.state.engine, max_bytes=settings.page_cache_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in ROUTERS:

@@ -124,15 +124,28 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+class _CsrfToken:
+    """The page's CSRF token, made only if the template prints it (a form): a page without a
+    form then sets no cookie, which lets the page cache share it between browsers."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __html__(self) -> str:
+        return csrf_token_for(self.request)
+
+    __str__ = __html__
+
+
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """Render a page; sets the CSRF cookie when this browser did not have a valid one yet."""
+    """Render a page; sets the CSRF cookie when it has a form and this browser had no valid one."""
     templates: Jinja2Templates = request.app.state.templates
     context = {
-        "csrf_token": csrf_token_for(request),
+        "csrf_token": _CsrfToken(request),
         "base_url": request.app.state.settings.base_url,
         **context,
     }
-    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)  # renders now
     new_token = getattr(request.state, "new_csrf_token", None)
     if new_token:
         response.set_cookie(
