@@ -8,28 +8,31 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.browser.fixtures import free_port
 
+COMMAND = [sys.executable, "-c", "from regtrack.cli import main; main()"]
 
-def test_serve_command_answers_and_stops(tmp_path: Path) -> None:
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_command_answers_and_stops(tmp_path: Path, workers: str) -> None:
     port = free_port()
     url = f"sqlite:///{tmp_path / 'fresh.db'}"  # empty: serve migrates it first
-    command = [sys.executable, "-c", "from regtrack.cli import main; main()", "--db", url]
     server = subprocess.Popen(
-        [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*COMMAND, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", workers],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # two workers each import the app: slow on a busy machine
         while True:
             assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
             try:
                 health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except httpx.HTTPError:
-                assert time.monotonic() < deadline, "regtrack serve did not answer within 30 s"
+                assert time.monotonic() < deadline, "regtrack serve did not answer within 90 s"
                 time.sleep(0.1)
         assert health.json() == {"status": "ok"}
         home = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
@@ -38,3 +41,10 @@ def test_serve_command_answers_and_stops(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_refuses_a_worker_count_below_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    done = subprocess.run([*COMMAND, "--db", url, "serve", "--workers", "0"], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "--workers takes a whole number from 1" in done.stderr and "Traceback" not in done.stderr
