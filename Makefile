@@ -27,6 +27,8 @@ test: setup
 	$(UV) run pytest -n 2 --dist loadfile
 
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| echo "wrk could not be installed (apt-get install wrk): bench_web will report an error"
 	$(UV) run python -m benchmarks
 
 lint: setup
