@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from regtrack import errors
-from regtrack.commands.sources import run_reingest
+from regtrack.reingest import run_reingest
 from regtrack.settings import Settings
 
 _ids = itertools.count(1)

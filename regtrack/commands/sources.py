@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlalchemy import Engine
 from regtrack import pipeline, polling
 from regtrack.errors import UsageError
 from regtrack.output import err, out, print_json, print_table
-from regtrack.settings import Settings
+from regtrack.reingest import FlowRunStarted, run_reingest, without_prefect
 from storage.db import transaction
 from storage.sources import SOURCE_KINDS, add_source, list_sources, source_stats
 
@@ -101,7 +100,7 @@ def reingest_cmd(
     if bool(compilation_ids) == all_:
         raise UsageError("give compilation ids, or --all (not both)")
     app = ctx.obj
-    settings = app.settings if not local else _without_prefect(app.settings)
+    settings = app.settings if not local else without_prefect(app.settings)
     result = run_reingest(app.engine(), settings, list(compilation_ids) if compilation_ids else None)
     if isinstance(result, FlowRunStarted):
         print_json(result.as_json()) if as_json else out.print(str(result))
@@ -120,51 +119,6 @@ def reingest_cmd(
         err.print(f"error: {o.source}: {o.error}", markup=False)
     if failed:
         raise typer.Exit(1)
-
-
-# --- shared with the web app ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlowRunStarted:
-    deployment: str
-    flow_run_id: str
-    flow_run_name: str
-    ui_url: str
-
-    def as_json(self) -> dict[str, str]:
-        return dict(self.__dict__)
-
-    def __str__(self) -> str:
-        return f"Prefect flow run {self.flow_run_name} of {self.deployment} started: {self.ui_url}"
-
-
-def run_reingest(engine: Engine, settings: Settings, compilation_ids: list[int] | None) -> Any:
-    """Re-ingest (None = all): the Prefect deployment when a server is configured, else here.
-
-    Returns a FlowRunStarted, or the list of IngestOutcome when it ran in this process.
-    """
-    if settings.prefect_api_url:
-        return _start_reingest_deployment(settings.prefect_api_url, compilation_ids)
-    outcomes = pipeline.reingest(engine, settings, compilation_ids)
-    pipeline.relink_all(engine, settings)  # re-parsing is what a change of linking code asks for
-    pipeline.compute_diffs(engine, settings)
-    return outcomes
-
-
-def _start_reingest_deployment(api_url: str, compilation_ids: list[int] | None) -> FlowRunStarted:
-    from flows.deployments import MANUAL_REINGEST
-    from flows.trigger import start_deployment  # prefect loads only when a server is configured
-
-    parameters = {"compilation_ids": compilation_ids, "all_compilations": compilation_ids is None}
-    run = start_deployment(api_url, MANUAL_REINGEST, parameters)
-    return FlowRunStarted(MANUAL_REINGEST, run.id, run.name, run.ui_url)
-
-
-def _without_prefect(settings: Settings) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, prefect_api_url=None)
 
 
 # --- presentation ---------------------------------------------------------------------------
