@@ -62,18 +62,28 @@ class IngestOutcome:
 def read_input(ref: str, settings: Settings) -> bytes:
     """The raw bytes behind a path or an http(s) URL, within the size cap and allowed places."""
     if ref.startswith(("http://", "https://")):
-        result = fetch(
-            ref,
-            timeout=settings.fetch_timeout_s,
-            max_bytes=settings.max_input_bytes,
-            allow_private=settings.allow_private_urls,
-        )
-        assert result.data is not None  # no validators were sent, so never "not modified"
-        return result.data
+        return download(ref, settings)
     if "://" in ref:
         raise IngestError(f"unsupported URL scheme in {ref!r}: use a path or http(s)://")
+    return read_file(Path(ref), settings)
+
+
+def download(url: str, settings: Settings) -> bytes:
+    """The body at an http(s) URL, within the size cap, the timeout and the private-address rule."""
+    result = fetch(
+        url,
+        timeout=settings.fetch_timeout_s,
+        max_bytes=settings.max_input_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+    assert result.data is not None  # no validators were sent, so never "not modified"
+    return result.data
+
+
+def read_file(path: Path, settings: Settings) -> bytes:
+    """A local file's bytes, within the size cap and the allowed folders (REGTRACK_ALLOWED_ROOTS)."""
     return read_local(
-        Path(ref), allowed_roots=list(settings.allowed_roots) or None, max_bytes=settings.max_input_bytes
+        path, allowed_roots=list(settings.allowed_roots) or None, max_bytes=settings.max_input_bytes
     )
 
 

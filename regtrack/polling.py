@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from ingest.announce import COMPILATION_SUFFIXES, AnnouncedItem, links_from_feed, links_from_page
 from ingest.errors import FetchError, IngestError
-from ingest.fetch import fetch, read_local
+from ingest.fetch import fetch
 from regtrack import pipeline
 from regtrack.errors import one_line
 from regtrack.settings import Settings
@@ -114,16 +114,9 @@ def fetch_item(settings: Settings, url: str, *, local: bool) -> bytes:
     """The bytes of one announced compilation (file URLs only when the source is local)."""
     parts = urlsplit(url)
     if parts.scheme in ("http", "https"):
-        result = fetch(
-            url,
-            timeout=settings.fetch_timeout_s,
-            max_bytes=settings.max_input_bytes,
-            allow_private=settings.allow_private_urls,
-        )
-        assert result.data is not None  # no validators were sent
-        return result.data
+        return pipeline.download(url, settings)
     if parts.scheme in ("file", "") and local:
-        return _read_local(_local_path(url), settings)
+        return pipeline.read_file(_local_path(url), settings)
     raise FetchError(f"refusing {url}: a {'remote' if not local else 'local'} source cannot point there")
 
 
@@ -199,7 +192,7 @@ def _read_source(
         items = _folder_items(_local_path(url), settings)
         return Discovery(source_id, url, "changed", True, len(items), tuple(items))
     if local:
-        data, etag, last_modified = _read_local(_local_path(url), settings), None, None
+        data, etag, last_modified = pipeline.read_file(_local_path(url), settings), None, None
         base = _local_path(url).resolve().as_uri()
     else:
         result = fetch(
@@ -238,9 +231,3 @@ def _local_path(url: str) -> Path:
             raise FetchError(f"refusing {url}: file URLs must name this machine")
         return Path(unquote(parts.path))
     return Path(url).expanduser()
-
-
-def _read_local(path: Path, settings: Settings) -> bytes:
-    return read_local(
-        path, allowed_roots=list(settings.allowed_roots) or None, max_bytes=settings.max_input_bytes
-    )
