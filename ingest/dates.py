@@ -62,6 +62,7 @@ _WS = re.compile(r"\s+")
 _DATE_TEXT = rf"(?:{_ARABIC_CN}|{_CHINESE}|{_NUMERIC})".replace("?P<", "?P<e_")
 _DATE_TEXT = re.sub(r"\(\?P=e_sep\)", "(?P=e_sep)", re.sub(r"\(\?P=sep\)", "(?P=e_sep)", _DATE_TEXT))
 _START = "(?:施行|实施|执行|试行|生效)"
+_START_RE = re.compile(_START)
 # 004 "自2024年9月1日起施行"; 001 "自 2024 年 4 月 1 日起正式实施"; 001 line 876 "自印发之日起施行".
 _EFFECTIVE_RE = re.compile(
     rf"(?:自|从|于)?(?:(?P<date>{_DATE_TEXT})|(?P<event>印发|下发|签发|发文|发布|公布|颁布|公告|通告)之日)"
@@ -104,6 +105,8 @@ def effective_date_from(text: str, *, written: date | None, published: date | No
     another named instrument ("《…法》自…起施行") is ignored; one about 本办法/本通知 wins.
     """
     flat = _WS.sub("", text)
+    if not _START_RE.search(flat):
+        return None  # every clause ends in 施行/实施/…: most sentences have none, and this regex is costly
     own_names = _own_names(flat)
     chosen: date | None = None
     for m in _EFFECTIVE_RE.finditer(flat):

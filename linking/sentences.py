@@ -26,6 +26,7 @@ _HEADING = re.compile(
 _TITLE_OPEN = "《〈"
 _TITLE_CLOSE = "》〉"
 _LONGEST_TITLE = 120  # an unclosed 《 must not swallow the rest of the paragraph
+_MARKS = re.compile(f"[{re.escape(_TITLE_OPEN + _TITLE_CLOSE + _SENTENCE_FINAL)}]")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def _latin(ch: str) -> bool:
 def _split_paragraph(text: str, lines: list[int]) -> list[Sentence]:
     sentences: list[Sentence] = []
     depth = opened = begin = 0
-    for i, ch in enumerate(text):
+    for mark in _MARKS.finditer(text):  # only quotes and sentence ends change anything
+        i, ch = mark.start(), mark.group()
         if ch in _TITLE_OPEN:
             depth, opened = depth + 1, i if depth == 0 else opened
         elif ch in _TITLE_CLOSE:
