@@ -3,7 +3,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.normalize import clean_lines, comparison_key, join_pdf_lines, page_artifacts
+from ingest.normalize import (
+    _FOLD,
+    _FOLD_PAIRS,
+    _fold,
+    clean_lines,
+    comparison_key,
+    join_pdf_lines,
+    page_artifacts,
+)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -31,6 +39,18 @@ def test_comparison_key_folds_style_only():
 def test_comparison_key_is_idempotent(text):
     key = comparison_key(text)
     assert comparison_key(key) == key
+
+
+def test_folding_one_character_after_another_is_one_translation():
+    changed = {char for char, _ in _FOLD_PAIRS}
+    assert all(changed.isdisjoint(folded) for _, folded in _FOLD_PAIRS)
+    text = (SAMPLES / "001_efdf65539e5cb502.txt").read_text(encoding="utf-8")
+    assert _fold(text) == text.translate(_FOLD)
+
+
+@given(st.text(alphabet=st.sampled_from("".join(chr(c) for c in _FOLD) + "文号a -"), max_size=40))
+def test_fold_equals_translate(text):
+    assert _fold(text) == text.translate(_FOLD)
 
 
 def test_join_pdf_lines_rejoins_broken_sentences():
