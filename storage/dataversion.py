@@ -11,6 +11,7 @@ the same process (Prefect's) out of it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select, update
@@ -30,19 +31,49 @@ def current(bind: Session | Connection) -> int:
     return int(bind.scalar(select(DataVersion.value).where(DataVersion.id == 1)) or 0)
 
 
-def latest(engine: Engine) -> int:
-    """The committed data version now, for a caller asking on every request (the page cache):
-    one statement on a pooled DBAPI connection, without the ORM's compile and result layers."""
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(_LATEST)
-        row = cursor.fetchone()
-        cursor.close()
-        connection.rollback()  # end the read: the next call must see later commits
-    finally:
-        connection.close()  # back to the pool
-    return int(row[0]) if row else 0
+class VersionReader:
+    """Reads the committed data version on every call, for a caller asking on every request
+    (the web's page cache): one statement in autocommit on a DBAPI connection of its own, kept
+    open between calls — no pool checkout, no liveness ping, no ORM compile or result layers.
+
+    Not thread-safe: one reader per thread (the page cache uses it on its event loop only).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.errors = engine.dialect.loaded_dbapi.Error
+        self._fairy: Any = None
+        self._connection: Any = None
+
+    def read(self) -> int:
+        try:
+            return self._read()
+        except self.errors:  # the kept connection died (a database restart): one fresh try
+            self.close()
+            return self._read()
+
+    def _read(self) -> int:
+        if self._connection is None:
+            fairy = self.engine.raw_connection()
+            connection = fairy.dbapi_connection
+            fairy.detach()  # out of the pool for good: it must not go back with autocommit on
+            if self.engine.dialect.name == "postgresql":
+                connection.autocommit = True  # type: ignore[union-attr]
+            # (SQLite's connections are in autocommit already: storage.db turns pysqlite's off)
+            self._fairy, self._connection = fairy, connection
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(_LATEST)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        fairy, self._fairy, self._connection = self._fairy, None, None
+        if fairy is not None:
+            with contextlib.suppress(self.errors):  # already gone
+                fairy.close()  # detached: this closes the DBAPI connection
 
 
 _LATEST = "SELECT value FROM data_version WHERE id = 1"

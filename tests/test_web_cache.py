@@ -97,3 +97,31 @@ def test_writes_bump_the_data_version_and_reads_or_rollbacks_do_not(engine: Engi
     with transaction(engine) as session:
         assert current(session) == before + 1
         assert session.scalars(select(Subscriber.email)).all() == ["a@example.org"]
+
+
+@pytest.mark.postgres
+def test_pages_survive_the_loss_of_the_version_connection(pg_engine: Engine, tmp_path: Path) -> None:
+    """PostgreSQL restarted, or an admin killed the cache's connection: the next request reconnects."""
+    from tests.conftest import _truncate_pg
+
+    _truncate_pg(pg_engine)
+    url = pg_engine.url.render_as_string(hide_password=False)
+    app = create_app(make_settings(url, tmp_path / "var", secret_key="k"))
+    try:
+        with TestClient(app) as client:
+            assert client.get("/documents").status_code == 200  # the version connection is open now
+            with pg_engine.connect() as conn:
+                killed = conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND query LIKE '%%data_version%%'"
+                ).all()
+            assert killed, "the page cache's connection was not found"
+            again = client.get("/documents")
+            assert again.status_code == 200 and "份文件" in again.text
+            statements: list[str] = []
+            event.listen(app.state.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+            assert client.get("/documents").text == again.text
+            assert statements == []  # served from the cache: the version is read again
+    finally:
+        app.state.engine.dispose()

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from storage.dataversion import latest
+from storage.dataversion import VersionReader
 from web.security import ASGIApp, Message, Scope
 
 # The GET pages whose content is a function of the data, the URL and the day only.
@@ -51,13 +51,17 @@ class PageCache:
         max_bytes: int,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        self.app, self.engine, self.max_bytes, self.today = app, engine, max_bytes, today
+        self.app, self.max_bytes, self.today = app, max_bytes, today
+        self.reader = VersionReader(engine)
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.size = 0
         self.version: int | None = None
         self.hits = self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, self._closing_at_shutdown(send))
+            return
         if (
             self.max_bytes <= 0
             or scope["type"] != "http"
@@ -66,7 +70,12 @@ class PageCache:
         ):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], self._data_version(), self.today())
+        try:
+            version = self._data_version()
+        except self.reader.errors:  # the database is away: the route says so in its own words
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope["query_string"], version, self.today())
         entry = self.entries.get(key)
         if entry is not None:
             self.hits += 1
@@ -77,11 +86,19 @@ class PageCache:
         await self._render(key, scope, receive, send)
 
     def _data_version(self) -> int:
-        version = latest(self.engine)  # tens of microseconds: it runs on the event loop
+        version = self.reader.read()  # tens of microseconds: it runs on the event loop
         if version != self.version:  # every kept page is stale now
             self.entries.clear()
             self.size, self.version = 0, version
         return version
+
+    def _closing_at_shutdown(self, send: Any) -> Any:
+        async def forward(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                self.reader.close()
+            await send(message)
+
+        return forward
 
     async def _send(self, entry: Entry, if_none_match: bytes | None, send: Any) -> None:
         if if_none_match is not None and entry.etag in _etags(if_none_match):
