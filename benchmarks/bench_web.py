@@ -1,7 +1,8 @@
 """Web pages under load: document, chain and diff pages at 50 concurrent connections.
 
 `regtrack serve --workers 2` (one worker per core, as deployed on this 2-core machine) serves a
-database holding the five samples plus a second version of 003, so a stored diff exists. wrk
+database holding the five samples plus a second version of 003, so a stored diff exists; once on
+SQLite, once on PostgreSQL. wrk
 (C, from Debian's packages; `make bench` installs it) keeps 50 connections busy from one thread
 on the same two cores, and reports latency percentiles through a Lua ``done`` hook.
 
@@ -31,15 +32,17 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from benchmarks.year import scratch_database
 from regtrack import pipeline
 from regtrack.settings import PROJECT_ROOT, load_settings
-from storage.db import make_engine, transaction, upgrade
+from storage.db import make_engine, transaction
 from storage.models import Document, VersionDiff
 
 CONCURRENCY = 50
 WORKERS = 2
 RUNS = 3
-SECONDS = 6
+SECONDS = 5
+BACKENDS = ("sqlite", "postgresql")
 P95_TARGET_MS = 50.0
 LUA = """
 local paths = {%s}
@@ -57,11 +60,9 @@ end
 """
 
 
-def _prepare(folder: Path) -> tuple[str, dict[str, list[str]]]:
-    """Ingest the samples; returns the database URL and, per page kind, the paths to load."""
-    url = f"sqlite:///{folder / 'regtrack.db'}"
+def _prepare(url: str) -> dict[str, list[str]]:
+    """Ingest the samples into the empty database at ``url``; returns the paths to load per page kind."""
     engine = make_engine(url)
-    upgrade(engine)
     settings = load_settings().with_database(url)
     samples = sorted((PROJECT_ROOT / "data" / "samples").glob("00*.txt"))
     for path in samples:
@@ -73,7 +74,7 @@ def _prepare(folder: Path) -> tuple[str, dict[str, list[str]]]:
         diff = session.scalar(select(func.max(VersionDiff.id)))
     engine.dispose()
     assert diff is not None, "the amended copy of 003 stored no diff"
-    return url, {
+    return {
         "document": [f"/documents/{i}" for i in ids],
         "chain": [f"/documents/{i}/chain" for i in ids],
         "diff": [f"/diffs/{diff}"],
@@ -160,47 +161,51 @@ def _load(base: str, pages: dict[str, list[str]], folder: Path) -> dict[str, Any
     return figures
 
 
-def run() -> dict[str, Any]:
-    if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed: `apt-get install wrk` (make bench does it)")
-    with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:
-        folder = Path(tmp)
-        database_url, pages = _prepare(folder)
+def _backend(backend: str, folder: Path) -> dict[str, Any]:
+    with scratch_database(backend) as database_url:
+        pages = _prepare(database_url)
         with _server(database_url, folder, cache_mb=0) as base:
             single = {name: _single_ms(base, paths) for name, paths in pages.items()}
             uncached = _load(base, pages, folder)
         with _server(database_url, folder, cache_mb=64) as base:
             cached = _load(base, pages, folder)
-    table = []
-    for name in pages:
-        c, u = cached[name], uncached[name]
+    return {"cached": cached, "uncached": uncached, "single_request_ms": single}
+
+
+def _rows(backend: str, figures: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for name, c in figures["cached"].items():
+        u, single = figures["uncached"][name], figures["single_request_ms"][name]
         ok = c["p95_ms"] < P95_TARGET_MS and c["errors"] == 0
         spread = f"{c['p95_min_ms']:.1f}–{c['p95_max_ms']:.1f}"
-        table.append([
-            f"{name} page ({c['pages']} URLs), 50 connections: p50 / p95 (spread) / p99",
+        rows.append([
+            f"{name} page ({c['pages']} URLs) on {backend}, 50 connections: p50 / p95 (spread) / p99",
             f"{c['p50_ms']:.1f} / {c['p95_ms']:.1f} ({spread}) / {c['p99_ms']:.1f} ms; {c['requests_per_s']:.0f} req/s",
             f"p95 < {P95_TARGET_MS:.0f} ms", "✓" if ok else "✗",
         ])  # fmt: skip
-        table.append([
-            f"{name} page, cache off: p50 / p95 / p99",
-            f"{u['p50_ms']:.1f} / {u['p95_ms']:.1f} / {u['p99_ms']:.1f} ms; {u['requests_per_s']:.0f} req/s",
+        rows.append([
+            f"{name} page on {backend}, cache off: p50 / p95 / p99; p95 ÷ cache on",
+            f"{u['p50_ms']:.1f} / {u['p95_ms']:.1f} / {u['p99_ms']:.1f} ms; {u['requests_per_s']:.0f} req/s; "
+            f"×{u['p95_ms'] / c['p95_ms']:.1f}",
             "", "",
         ])  # fmt: skip
-        table.append([
-            f"{name} page: p95 cache off ÷ cache on; one request alone, rendered",
-            f"×{u['p95_ms'] / c['p95_ms']:.1f}; {single[name]:.1f} ms",
-            "", "",
-        ])  # fmt: skip
+        rows.append([f"{name} page on {backend}: one request alone, rendered", f"{single:.1f} ms", "", ""])
+    return rows
+
+
+def run() -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: `apt-get install wrk` (make bench does it)")
+    with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:
+        figures = {backend: _backend(backend, Path(tmp)) for backend in BACKENDS}
     return {
         "load_average_after": os.getloadavg()[0],  # other work on the machine skews p95
         "workers": WORKERS,
         "concurrency": CONCURRENCY,
         "runs": RUNS,
         "seconds_per_run": SECONDS,
-        "cached": cached,
-        "uncached": uncached,
-        "single_request_ms": single,
-        "table": table,
+        **figures,
+        "table": [row for backend, f in figures.items() for row in _rows(backend, f)],
     }
 
 
