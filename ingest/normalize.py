@@ -36,13 +36,17 @@ _FOLD = str.maketrans(
         "～": "~", "〜": "~", "\u22ef": "...", "○": "〇",
     }
 )  # fmt: skip
-# (character, replacement) for every character the table changes. Replacing those that occur one by
-# one is ten times faster than str.translate, which looks up every character of the text, and gives
-# the same text: no replacement holds a character the table changes (tests/test_normalize.py).
+# (character, replacement) for every character the table changes. On a document, replacing those
+# that occur one by one is ten times faster than str.translate, which looks up every character,
+# and gives the same text: no replacement holds a character the table changes
+# (tests/test_normalize.py). On a title, translate is faster.
 _FOLD_PAIRS = tuple((chr(code), folded) for code, folded in _FOLD.items() if chr(code) != folded)
+_SHORT = 100
 
 
 def _fold(text: str) -> str:
+    if len(text) < _SHORT:
+        return text.translate(_FOLD)
     for char, folded in _FOLD_PAIRS:
         if char in text:
             text = text.replace(char, folded)

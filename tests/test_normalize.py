@@ -48,7 +48,7 @@ def test_folding_one_character_after_another_is_one_translation():
     assert _fold(text) == text.translate(_FOLD)
 
 
-@given(st.text(alphabet=st.sampled_from("".join(chr(c) for c in _FOLD) + "文号a -"), max_size=40))
+@given(st.text(alphabet=st.sampled_from("".join(chr(c) for c in _FOLD) + "文号a -"), max_size=300))
 def test_fold_equals_translate(text):
     assert _fold(text) == text.translate(_FOLD)
 
