@@ -52,6 +52,8 @@ def relation(
 
 def repeals(ctx: Context) -> Found:
     """同时废止 / 失效 / 不再执行 of named documents, or of parts of them (附件2, 第五条)."""
+    if not ctx.mentions:
+        return []  # a phrase binds only named documents: most sentences name none
     out: Found = []
     for trigger in binding.REPEAL_RE.finditer(ctx.blanked):
         for target in binding.targets_before(ctx.blanked, ctx.mentions, trigger.start()):
@@ -101,6 +103,8 @@ def _takes_its_place(ctx: Context, target: binding.Target) -> bool:
 
 def replacements(ctx: Context) -> Found:
     """代替/替代 followed by the replaced document; the replacing standard may be named before it."""
+    if not ctx.mentions:
+        return []
     out: Found = []
     for trigger in binding.REPLACE_RE.finditer(ctx.blanked):
         subject = binding.standard_before(ctx.blanked, ctx.mentions, trigger.start())
@@ -111,6 +115,8 @@ def replacements(ctx: Context) -> Found:
 
 def amendments(ctx: Context) -> Found:
     """对《…》进行了修订 / 修订了《…》, when the source says it made the revision itself."""
+    if not ctx.mentions:
+        return []
     bound: list[binding.Target | Mention] = []
     for trigger in binding.AMEND_RE.finditer(ctx.blanked):
         targets = binding.targets_before(ctx.blanked, ctx.mentions, trigger.start(), gap=binding.AMEND_GAP)
@@ -137,6 +143,8 @@ def _revised_by_source(ctx: Context) -> bool:
 
 def own_instruments(ctx: Context) -> list[Mention]:
     """Mentions of what the source issues itself: "制定了《…》。现印发给你们", "现发布…《…》"."""
+    if not ctx.mentions:
+        return []
     out: list[Mention] = []
     for trigger in binding.OWN_RE.finditer(ctx.blanked):
         out += binding.targets_after(ctx.blanked, ctx.mentions, trigger.end(), binding.OWN_LEAD)
@@ -145,6 +153,8 @@ def own_instruments(ctx: Context) -> list[Mention]:
 
 def cite_bound(ctx: Context) -> list[Mention]:
     """Mentions right after 按照/根据/依据…: the only place a bare 文号 counts as a citation."""
+    if not ctx.mentions:
+        return []
     out: list[Mention] = []
     for trigger in binding.CITE_RE.finditer(ctx.blanked):
         out += binding.targets_after(ctx.blanked, ctx.mentions, trigger.end(), binding.CITE_LEAD)

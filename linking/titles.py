@@ -8,6 +8,7 @@ the instrument's bare name; ``edition_of`` keeps what was folded away (edition, 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ingest.normalize import comparison_key
@@ -48,6 +49,7 @@ def _edition_label(raw: str) -> str:
     return label.replace("年修订", "修订").replace("年修正", "修正")
 
 
+@functools.lru_cache(maxsize=65536)  # a link run splits the same few hundred titles thousands of times
 def edition_of(title: str) -> tuple[str, str | None, bool]:
     """Split a title into (base key, edition label, is_trial).
 
