@@ -23,7 +23,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, or_, select, text, update
+from sqlalchemy import Table, TextClause, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from linking import titles
@@ -121,14 +121,15 @@ def known_docs(
 def title_neighbours(session: Session, keys: Iterable[str]) -> set[int]:
     """Ids of the documents whose title key sorts just before or after each key, read forwards or
     backwards. Equal keys are not included: ``known_docs(keys=…)`` finds those."""
+    wanted = sorted(set(keys) - {""})
+    if session.get_bind().dialect.name == "postgresql":
+        return _neighbours_lateral(session, wanted)
     found: set[int] = set()
-    for chunk in chunked(sorted(set(keys) - {""}), _KEYS_PER_QUERY):
+    for chunk in chunked(wanted, _KEYS_PER_QUERY):
         params: dict[str, str | int] = {"n": NEIGHBOURS}
         for i, key in enumerate(chunk):
             params[f"k{i}"], params[f"r{i}"] = key, key[::-1]
-        # Plain SQL: SQLAlchemy spends ~1 ms compiling each of these sub-selects, the database 0.05 ms.
-        sql = " UNION ALL ".join(part.format(i=i) for i in range(len(chunk)) for part in _AROUND)
-        found.update(session.scalars(text(sql), params))
+        found.update(session.scalars(_around(len(chunk)), params))
     return found
 
 
@@ -140,6 +141,35 @@ _AROUND = tuple(
     for column, param, alias_base in (("title_key", "k", "f"), ("title_key_reversed", "r", "b"))
     for op, order, alias in ((">", "", alias_base + "a"), ("<", "DESC", alias_base + "b"))
 )
+
+
+@functools.lru_cache(maxsize=_KEYS_PER_QUERY)
+def _around(size: int) -> TextClause:
+    """The compound select for ``size`` keys. Plain SQL: SQLAlchemy spends ~1 ms compiling each of
+    these sub-selects, the database 0.05 ms; built once per size (parsing its binds costs too)."""
+    return text(" UNION ALL ".join(part.format(i=i) for i in range(size) for part in _AROUND))
+
+
+# PostgreSQL: the same four range scans per key, the keys passed as two arrays. Planning the
+# compound select (160 sub-selects for 40 keys) cost more than running it, and psycopg parses
+# a statement that long anew each time: 001's nine selects took 0.26 s, these 0.08 s.
+_AROUND_LATERAL = text(
+    " UNION ALL ".join(
+        f"SELECT d.id FROM unnest(CAST(:{param} AS VARCHAR[])) AS q(k) CROSS JOIN LATERAL "
+        f"(SELECT id FROM documents WHERE {column} {op} q.k ORDER BY {column} {order} LIMIT :n) AS d"
+        for column, param in (("title_key", "keys"), ("title_key_reversed", "reversed"))
+        for op, order in ((">", ""), ("<", "DESC"))
+    )
+)
+_KEYS_PER_ARRAY = 1000
+
+
+def _neighbours_lateral(session: Session, keys: Sequence[str]) -> set[int]:
+    found: set[int] = set()
+    for chunk in chunked(keys, _KEYS_PER_ARRAY):
+        params = {"keys": list(chunk), "reversed": [key[::-1] for key in chunk], "n": NEIGHBOURS}
+        found.update(session.scalars(_AROUND_LATERAL, params))
+    return found
 
 
 class Catalogue:
