@@ -22,6 +22,7 @@ from storage.models import DocumentVersion, Relation
 Key = tuple[int, int, str, str]  # (source id, target id, kind, scope): unique in the ledger
 Span = tuple[int, int, int]  # (compilation id, first line, last line) of one stored text
 _SPANS_PER_QUERY = 100  # three parameters each
+_SPAN_GAP = 50  # lines between two documents' texts read as well (a superset is sifted in memory)
 
 
 def key_of(row: Relation) -> Key:
@@ -29,7 +30,8 @@ def key_of(row: Relation) -> Key:
 
 
 class RunRows:
-    """The rows the documents' texts state, and the rows holding the keys the run may write."""
+    """The rows the documents' texts state and the rows holding the keys the run may write (with
+    some rows beside them: every answer is sifted from the rows held, as the query would)."""
 
     def __init__(self, session: Session, document_ids: Sequence[int], wanted: Collection[Key]) -> None:
         self.spans = _spans(session, document_ids)
@@ -107,10 +109,11 @@ def _spans(session: Session, document_ids: Sequence[int]) -> dict[int, list[Span
 
 
 def _read_from(session: Session, spans: Iterable[Span]) -> list[Relation]:
-    """Non-family rows read from any of these lines (overlapping and adjacent spans merged)."""
+    """Non-family rows read from any of these lines, or from the few lines between two of them:
+    the documents of a compilation follow one another, so a run asks for one range, not 85."""
     merged: list[list[int]] = []
     for compilation_id, start, end in sorted(set(spans)):
-        if merged and merged[-1][0] == compilation_id and start <= merged[-1][2] + 1:
+        if merged and merged[-1][0] == compilation_id and start <= merged[-1][2] + _SPAN_GAP:
             merged[-1][2] = max(merged[-1][2], end)
         else:
             merged.append([compilation_id, start, end])
