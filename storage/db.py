@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,7 +75,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database: {_first_line(exc)}") from exc
+        raise DatabaseError(f"cannot reach the database: {_first_line(exc)}{_read_only_hint(engine)}") from exc
+
+
+def _read_only_hint(engine: Engine) -> str:
+    """Why SQLite says "unable to open database file" when the file is there: a read-only folder
+    (SQLite writes its WAL and shared-memory files beside the database)."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return ""
+    folder = Path(path).resolve().parent
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        return f" (the folder {folder} is read-only: SQLite writes its journal beside the database)"
+    return ""
 
 
 def downgrade(engine: Engine, revision: str) -> None:

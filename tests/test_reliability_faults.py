@@ -236,6 +236,7 @@ def test_a_database_on_a_read_only_file_system_is_a_clear_error(
     with read_only_view(tmp_path / "db") as view:
         result = cli("--db", f"sqlite:///{view / 'regtrack.db'}", "ingest", str(sample_path("004")))
         assert_one_error_line(result.exit_code, result.stderr, "unable to open database file")
+        assert f"the folder {view} is read-only" in result.stderr
     assert fingerprint(url) == before
 
 
