@@ -137,6 +137,24 @@ def _own_dates(
     return effective, expiry_from(text, start=effective or written)
 
 
+# The 〔year〕 of a 文号 in any bracket; an announcement number (2024年第3号, 001 line 3102) has none.
+_BRACKETED_YEAR_RE = re.compile(r"[〔\[［(（【][0-9０-９〇一二三四五六七八九零]{4}[〕\]］)）】]")
+
+
+def field_problems(span: DocumentSpan) -> list[str]:
+    """Warnings for metadata fields whose value could not be read: the parse leaves a date empty
+    and keeps a 文号 as written rather than guess, and says so here."""
+    problems = []
+    for name in ("成文日期", "发布日期"):
+        value = _field(span, name)
+        if value and _field_date(value) is None:
+            problems.append(f"line {span.start_line}: {name} “{value}” is not a valid date; left empty")
+    written, canonical = _doc_number(span)
+    if written and canonical is None and _BRACKETED_YEAR_RE.search(written):  # a 文号, misprinted
+        problems.append(f"line {span.start_line}: 文号 “{written}” is not in a known form; kept as written")
+    return problems
+
+
 def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
     """The ``ParsedDocument`` for one span of ``lines`` (the compilation's lines, 0-based)."""
     body, end = span.body_line - 1, span.end_line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.metadata import document_from_span
+from ingest.metadata import document_from_span, field_problems
 from ingest.model import ParsedCompilation
 from ingest.segment import PAGE_BREAK, segment_compilation
 
@@ -23,5 +23,5 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedCompilation:
         title=segmentation.title,
         documents=documents,
         encoding=encoding,
-        warnings=segmentation.warnings,
+        warnings=(*segmentation.warnings, *(w for span in segmentation.spans for w in field_problems(span))),
     )

@@ -307,7 +307,11 @@ def test_malformed_doc_numbers_and_dates_inside_a_document_are_left_empty_never_
     assert text.count("〔2024〕11号") == 0
     path = tmp_path / "malformed.txt"
     path.write_text(text, encoding="utf-8")
-    assert cli("--db", db_url, "ingest", str(path)).exit_code == 0
+    ingested = cli("--db", db_url, "ingest", str(path), "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    warnings = json.loads(ingested.stdout)["compilations"][0]["warnings"]
+    assert any("发布日期 “2024年2月30日” is not a valid date; left empty" in w for w in warnings), warnings
+    assert any("文号 “国卫医急发〔2024〕号” is not in a known form; kept as written" in w for w in warnings)
     shown = cli("--db", db_url, "show", "关于印发国家卫生应急队伍管理办法的通知", "--json")
     assert shown.exit_code == 0, shown.stderr
     doc = json.loads(shown.stdout)
