@@ -62,3 +62,30 @@ def _join_lines(parts: list[str]) -> str:
         latin_seam = joined[-1].isascii() and joined[-1].isalnum() and part[0].isascii() and part[0].isalnum()
         joined += (" " if latin_seam else "") + part
     return joined
+
+
+# How a diff names the text before a document's first 条 or 一、 (its title, 文号, addressee and,
+# in a notice, its own words: 001 line 876 repeals the 试行 办法 there).
+PREAMBLE_LABEL, PREAMBLE_HEADING = "preamble", "开头部分"
+
+
+def with_preamble(text: str, units: tuple[Article, ...]) -> tuple[Article, ...]:
+    """``units`` led by a unit for the text before the first of them, so a change there shows in a
+    diff too. Paragraph units already cover the whole text and come back as they are."""
+    if not units or units[0].kind == "paragraph":
+        return units
+    first_line = units[0].text.split("\n", 1)[0].strip()
+    cut = text.find(first_line) if first_line else -1
+    before = [line.strip() for line in text[: max(cut, 0)].split("\n") if line.strip()]
+    if not before:
+        return units
+    preamble = Article(
+        label=PREAMBLE_LABEL,
+        kind="preamble",
+        number=None,
+        heading=PREAMBLE_HEADING,
+        path=(),
+        text="\n".join(before),
+        line=max(1, units[0].line - text[:cut].count("\n")),
+    )
+    return (preamble, *units)

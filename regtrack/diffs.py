@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from diffing import compare
 from diffing.model import DocumentDiff
 from diffing.render_json import diff_to_dict
+from diffing.units import with_preamble
 from ingest.decode import decode
 from ingest.errors import IngestError
 from ingest.model import Article
@@ -32,7 +33,7 @@ def units_of(version: DocumentVersion) -> tuple[Article, ...]:
     units = tuple(
         Article(r.label, r.kind, r.number, r.heading, tuple(r.path or ()), r.text, r.line or 0) for r in rows
     )
-    return units or parse_structure(version.text, version.start_line or 1)
+    return with_preamble(version.text, units or parse_structure(version.text, version.start_line or 1))
 
 
 def compare_versions(old: DocumentVersion, new: DocumentVersion) -> DocumentDiff:
@@ -133,11 +134,11 @@ def units_from_file(path: Path, max_bytes: int) -> tuple[str, tuple[Article, ...
     try:
         parsed = parse_text(text)
     except IngestError:
-        return path.name, parse_structure(text, 1)
+        return path.name, with_preamble(text, parse_structure(text, 1))
     docs = [d for d in parsed.documents if d.articles]
     if len(docs) == 1:
-        return docs[0].title, docs[0].articles
-    return path.name, parse_structure(text, 1)
+        return docs[0].title, with_preamble(docs[0].text, docs[0].articles)
+    return path.name, with_preamble(text, parse_structure(text, 1))
 
 
 def stored_side(session: Session, ref: str) -> tuple[str, str, tuple[Article, ...]]:

@@ -35,10 +35,22 @@ def test_diff_files_json_reports_the_one_real_edit(cli, db_url, tmp_path) -> Non
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"old", "new", "summary", "articles"}
-    assert data["summary"]["modified"] == 1 and data["summary"]["unchanged"] == 2
+    assert data["summary"]["modified"] == 1 and data["summary"]["unchanged"] == 3  # with the title
     (changed,) = [a for a in data["articles"] if a["change"] != "unchanged"]
     assert changed["new_number"] == 2
     assert [1, "各类"] in changed["ops"]
+
+
+def test_a_change_before_the_first_article_is_shown(cli, db_url, tmp_path) -> None:
+    """A notice's own words sit before its first 条 (001 line 876 repeals a 办法 there)."""
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("某某管理办法\n现印发给你们，请遵照执行。\n" + ARTICLES, encoding="utf-8")
+    new.write_text("某某管理办法\n现印发给你们，请遵照执行。原办法同时废止。\n" + ARTICLES, encoding="utf-8")
+    data = json.loads(cli("--db", db_url, "diff", str(old), str(new), "--json").stdout)
+    (changed,) = [a for a in data["articles"] if a["change"] != "unchanged"]
+    assert changed["new_label"] == "preamble"
+    assert [1, "原办法同时废止。"] in changed["ops"]
+    assert data["summary"]["unchanged"] == 3
 
 
 def test_diff_html_and_docx_files(cli, db_url, tmp_path) -> None:
