@@ -74,8 +74,9 @@ def with_preamble(text: str, units: tuple[Article, ...]) -> tuple[Article, ...]:
     diff too. Paragraph units already cover the whole text and come back as they are."""
     if not units or units[0].kind == "paragraph":
         return units
-    first_line = units[0].text.split("\n", 1)[0].strip()
-    cut = text.find(first_line) if first_line else -1
+    # The unit's opening words: short enough not to run past a line break a PDF put in them.
+    opening = units[0].text.split("\n", 1)[0].strip()[:16]
+    cut = text.find(opening) if opening else -1
     before = [line.strip() for line in text[: max(cut, 0)].split("\n") if line.strip()]
     if not before:
         return units
