@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, timedelta
 
@@ -68,6 +69,31 @@ _EFFECTIVE_RE = re.compile(
     rf"(?:自|从|于)?(?:(?P<date>{_DATE_TEXT})|(?P<event>印发|下发|签发|发文|发布|公布|颁布|公告|通告)之日)"
     rf"(?:起|开始)?(?:(?P<delay>[{_D}{_CN}]+)(?:日|天|个工作日)(?:后|以后)?(?:起)?)?(?:正式)?{_START}"
 )
+# Every clause ends in one of the _START words, and nothing before that word in it (dates, 印发之日,
+# 起, 30日后, 正式) holds one of their characters: a clause starts after the last such character
+# before its word. Scanning the whole text with _EFFECTIVE_RE tried its date alternatives at every
+# character (a fifth of parsing 001); ``_clauses`` tries it only in front of each word.
+_START_CHARS = re.compile("[施行实执试生效]")
+_START_AT = re.compile(rf"(?={_START})")  # overlapping ones too: 实施行
+
+
+def _clauses(flat: str) -> list[re.Match[str]]:
+    """``list(_EFFECTIVE_RE.finditer(flat))``, trying the regex only in front of each _START word."""
+    chars = [m.start() for m in _START_CHARS.finditer(flat)]
+    found: list[re.Match[str]] = []
+    pos = 0
+    for word in (m.start() for m in _START_AT.finditer(flat)):
+        if word < pos:
+            continue
+        before = bisect.bisect_left(chars, word)  # chars[before] is the word's first character
+        start = max(pos, chars[before - 1] + 1 if before else 0)
+        clause = _EFFECTIVE_RE.search(flat, start, word + 2)
+        if clause is not None:
+            found.append(clause)
+            pos = clause.end()
+    return found
+
+
 _SENTENCE_END = "。；;！？"
 # 001 line 5577: "(五) 《免罚清单》自2024年4月1日起施行" where 《免罚清单》 was introduced by "以下简称《免罚清单》".
 _ABBREVIATION_RE = re.compile(r"简称[“\"《]([^”\"》]{1,20})[”\"》]")
@@ -109,7 +135,7 @@ def effective_date_from(text: str, *, written: date | None, published: date | No
         return None  # every clause ends in 施行/实施/…: most sentences have none, and this regex is costly
     own_names = _own_names(flat)
     chosen: date | None = None
-    for m in _EFFECTIVE_RE.finditer(flat):
+    for m in _clauses(flat):
         subject = _sentence_before(flat, m.start())
         own = _is_own_subject(subject, own_names)
         if not own and _names_another_document(subject):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
+from ingest.dates import _EFFECTIVE_RE, _clauses, effective_date_from, expiry_from, find_dates, parse_date
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,15 @@ def test_effective_date_for_a_defined_short_name():
     assert effective_date_from(
         "本《通知》自 2024 年 4 月 1 日起正式实施。", written=WRITTEN, published=None
     ) == date(2024, 4, 1)
+
+
+_CLAUSE_PIECES = st.sampled_from(
+    ["施行", "实施", "执行", "试行", "生效", "实施行", "自", "于", "起", "正式", "个工作日", "30日后", "之日",
+     "印发", "发布", "2024年5月1日", "二〇二四年三月一日", "2024-03-01", "年", "月", "日", "行", "本办法", "。",
+     "，", "《办法》", "3", "十"]
+)  # fmt: skip
+
+
+@given(st.lists(_CLAUSE_PIECES, max_size=14).map("".join))
+def test_clauses_are_found_only_in_front_of_their_words_yet_all_of_them(flat):
+    assert [m.span() for m in _clauses(flat)] == [m.span() for m in _EFFECTIVE_RE.finditer(flat)]
