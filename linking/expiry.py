@@ -31,6 +31,8 @@ def expiry_relations(sentence: Sentence, *, start: date | None) -> list[Extracte
     Its ``effective_date`` is the last day in force: 有效期至2026年3月31日 → 2026-03-31; 自2024年3月4日
     起施行，有效期五年 → 2029-03-03 (001 line 2535 spells the convention out).
     """
+    if "有效期" not in sentence.text:
+        return []
     for match in _OWN_LIFE.finditer(sentence.text):
         expiry = _expiry_after(sentence.text[match.end() :], start)
         if expiry is not None:

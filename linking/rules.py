@@ -72,6 +72,8 @@ def repeals(ctx: Context) -> Found:
 
 def opens_repeal_list(ctx: Context) -> bool:
     """A sentence like "以下文件不再执行：": the items that follow are repealed."""
+    if not ctx.blanked.rstrip("\n").endswith(("：", ":")):
+        return False  # the list opens at the end of the sentence: most sentences end otherwise
     return bool(binding.REPEAL_LIST_RE.search(ctx.blanked))
 
 
