@@ -53,55 +53,55 @@ def _paragraphs(text: str, start_line: int) -> list[tuple[str, list[int]]]:
     raw_lines = clean_lines(text)
     skipped = page_artifacts(raw_lines)
     paragraphs: list[tuple[str, list[int]]] = []
-    chars: list[str] = []
-    lines: list[int] = []
+    pieces: list[str] = []  # never an empty one: pieces[-1][-1] is the paragraph's last character
+    lines: list[int] = []  # one per character
     for index, raw in enumerate(raw_lines):
         line = raw.strip()
         if not line or index in skipped:
             continue
-        if chars and _breaks(chars, line):
-            paragraphs.append(("".join(chars), lines))
-            chars, lines = [], []
-        _append(chars, lines, line, start_line + index)
-    if chars:
-        paragraphs.append(("".join(chars), lines))
+        if pieces and _breaks(pieces, len(lines), line):
+            paragraphs.append(("".join(pieces), lines))
+            pieces, lines = [], []
+        _append(pieces, lines, line, start_line + index)
+    if pieces:
+        paragraphs.append(("".join(pieces), lines))
     return paragraphs
 
 
 _BLANK_RUN = re.compile(r"\s+")
 
 
-def _breaks(chars: list[str], line: str) -> bool:
-    last = chars[-1]
+def _breaks(pieces: list[str], size: int, line: str) -> bool:
+    last = pieces[-1][-1]
     if last in _PARAGRAPH_FINAL or UNIT_START_RE.match(line):
         return True
     if _STANDARD_LINE.match(line) and last not in _LIST_CONTINUES:
         return True
-    return len(chars) <= 40 and bool(_HEADING.match("".join(chars)))
+    return size <= 40 and bool(_HEADING.match("".join(pieces)))
 
 
-def _append(chars: list[str], lines: list[int], line: str, number: int) -> None:
+def _append(pieces: list[str], lines: list[int], line: str, number: int) -> None:
     """Add a line's characters without its blanks, but keep one space where a blank (or a line
-    break) separates two Latin characters: 004 line 19 "WS/T" / "421—2013". Works on runs, not
-    characters: this is the hottest loop of extraction."""
+    break) separates two Latin characters: 004 line 19 "WS/T" / "421—2013". Works on runs kept
+    whole, not characters: this is the hottest loop of extraction."""
     pos = 0
     for blank in _BLANK_RUN.finditer(line):
-        _extend(chars, lines, line[pos : blank.start()], number, line_start=pos == 0)
+        _extend(pieces, lines, line[pos : blank.start()], number, line_start=pos == 0)
         after = line[blank.end() : blank.end() + 1]
-        if chars and after and _latin(chars[-1]) and _latin(after) and chars[-1] != " ":
-            chars.append(" ")
+        if pieces and after and _latin(pieces[-1][-1]) and _latin(after) and pieces[-1][-1] != " ":
+            pieces.append(" ")
             lines.append(number)
         pos = blank.end()
-    _extend(chars, lines, line[pos:], number, line_start=pos == 0)
+    _extend(pieces, lines, line[pos:], number, line_start=pos == 0)
 
 
-def _extend(chars: list[str], lines: list[int], piece: str, number: int, *, line_start: bool) -> None:
+def _extend(pieces: list[str], lines: list[int], piece: str, number: int, *, line_start: bool) -> None:
     if not piece:
         return
-    if line_start and chars and _latin(chars[-1]) and _latin(piece[0]):
-        chars.append(" ")  # a Latin word broken across lines
+    if line_start and pieces and _latin(pieces[-1][-1]) and _latin(piece[0]):
+        pieces.append(" ")  # a Latin word broken across lines
         lines.append(number)
-    chars.extend(piece)
+    pieces.append(piece)
     lines.extend([number] * len(piece))
 
 
