@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import exists, insert, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
@@ -34,6 +36,8 @@ EVENT_OF_KIND = {
     "partially_repeals": "partially_repealed",
     "expires": "expired",
 }
+
+Event = dict[str, Any]  # the columns of one change_events row
 
 __all__ = ["FAMILY_KIND", "LinkReport", "link_documents", "record_new_documents", "relink_all"]
 
@@ -173,7 +177,7 @@ def _sync_all(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
     its own, from rows read once (``RunRows``); their events are recorded together at the end."""
     wanted = [_wanted(work) for work in works]
     rows = RunRows(session, [work.doc.id for work in works], {key for keys in wanted for key, _ in keys})
-    events: list[tuple[Relation, ChangeEvent]] = []
+    events: list[tuple[Relation, Event]] = []
     for work, keys in zip(works, wanted, strict=True):
         events += _sync_relations(session, work, keys, rows, run)
     session.flush()
@@ -182,10 +186,10 @@ def _sync_all(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
 
 def _sync_relations(
     session: Session, work: _Work, wanted: list[tuple[Key, ExtractedRelation]], rows: RunRows, run: LinkRun
-) -> list[tuple[Relation, ChangeEvent]]:
+) -> list[tuple[Relation, Event]]:
     """Write what one document states; the events of its rows, as they would be recorded now."""
     existing = rows.stated_by(work.doc.id)
-    events: list[tuple[Relation, ChangeEvent]] = []
+    events: list[tuple[Relation, Event]] = []
     for key, rel in wanted:
         row = existing.get(key) or rows.find(key)
         if row is None:
@@ -226,12 +230,12 @@ def record_relation_events(session: Session, rows: Sequence[Relation]) -> None:
     _add_relation_events(session, [(r, _relation_event(r)) for r in rows if r.kind in EVENT_OF_KIND])
 
 
-def _relation_event(rel: Relation) -> ChangeEvent:
+def _relation_event(rel: Relation) -> Event:
     """The event of a stated relation, as the relation reads now (its id is set when it is added)."""
-    return ChangeEvent(
-        event_key=f"relation:{rel.source_id}:{rel.target_id}:{rel.kind}:{rel.scope}",
-        kind=EVENT_OF_KIND[rel.kind],
-        document_id=rel.target_id,
+    return _event(
+        f"relation:{rel.source_id}:{rel.target_id}:{rel.kind}:{rel.scope}",
+        EVENT_OF_KIND[rel.kind],
+        rel.target_id,
         related_document_id=rel.source_id if rel.source_id != rel.target_id else None,
         effective_date=rel.effective_date,
         summary=(rel.quote or "")[:500],
@@ -239,15 +243,46 @@ def _relation_event(rel: Relation) -> ChangeEvent:
     )
 
 
-def _add_relation_events(session: Session, events: Sequence[tuple[Relation, ChangeEvent]]) -> None:
+def _add_relation_events(session: Session, events: Sequence[tuple[Relation, Event]]) -> None:
     """Add the events whose key is not recorded yet, the first of each key (relations are stored)."""
-    known = _existing_event_keys(session, [event.event_key for _, event in events])
+    known = _existing_event_keys(session, [event["event_key"] for _, event in events])
+    rows: list[Event] = []
     for rel, event in events:
-        if event.event_key in known:
+        if event["event_key"] in known:
             continue
-        known.add(event.event_key)
-        event.relation_id = rel.id
-        session.add(event)
+        known.add(event["event_key"])
+        rows.append({**event, "relation_id": rel.id})
+    _insert_events(session, rows)
+
+
+def _event(
+    event_key: str,
+    kind: str,
+    document_id: int,
+    *,
+    related_document_id: int | None = None,
+    relation_id: int | None = None,
+    effective_date: date | None = None,
+    summary: str = "",
+    compilation_id: int | None = None,
+) -> Event:
+    return {
+        "event_key": event_key,
+        "kind": kind,
+        "document_id": document_id,
+        "related_document_id": related_document_id,
+        "relation_id": relation_id,
+        "effective_date": effective_date,
+        "summary": summary,
+        "compilation_id": compilation_id,
+    }
+
+
+def _insert_events(session: Session, events: Sequence[Event]) -> None:
+    """Events go in as one statement, not as ORM rows flushed one by one (SQLite cannot batch
+    those): nothing in a run reads an event back but by its key."""
+    if events:
+        session.execute(insert(ChangeEvent), list(events))
 
 
 def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:
@@ -281,21 +316,23 @@ def _record_cites_repealed(session: Session, run: LinkRun | None) -> None:
     rows = [found[i] for i in sorted(found)]
     keys = [f"cites_repealed:{rel.source_id}:{rel.target_id}" for rel in rows]
     recorded = _existing_event_keys(session, keys)
+    events: list[Event] = []
     for rel, event_key in zip(rows, keys, strict=True):
         if event_key in recorded:
             continue  # recorded before, or another scope of the same citation
         recorded.add(event_key)
-        session.add(
-            ChangeEvent(
-                event_key=event_key,
-                kind="cites_repealed",
-                document_id=rel.source_id,
+        events.append(
+            _event(
+                event_key,
+                "cites_repealed",
+                rel.source_id,
                 related_document_id=rel.target_id,
                 relation_id=rel.id,
                 summary=(rel.quote or "")[:500],
                 compilation_id=rel.compilation_id,
             )
         )
+    _insert_events(session, events)
 
 
 def record_new_documents(session: Session, document_ids: Iterable[int], compilation_id: int) -> None:
@@ -304,20 +341,22 @@ def record_new_documents(session: Session, document_ids: Iterable[int], compilat
     docs: dict[int, Document] = {}
     for chunk in chunked(ids):
         docs.update((d.id, d) for d in session.scalars(select(Document).where(Document.id.in_(chunk))))
+    events: list[Event] = []
     for doc_id in ids:
         if f"new:{doc_id}" in known:
             continue
         doc = docs.get(doc_id)
-        session.add(
-            ChangeEvent(
-                event_key=f"new:{doc_id}",
-                kind="new_document",
-                document_id=doc_id,
+        events.append(
+            _event(
+                f"new:{doc_id}",
+                "new_document",
+                doc_id,
                 effective_date=doc.effective_date if doc else None,
                 summary=doc.title if doc else "",
                 compilation_id=compilation_id,
             )
         )
+    _insert_events(session, events)
 
 
 def relink_all(session: Session) -> LinkReport:
