@@ -280,9 +280,10 @@ def _event(
 
 def _insert_events(session: Session, events: Sequence[Event]) -> None:
     """Events go in as one statement, not as ORM rows flushed one by one (SQLite cannot batch
-    those): nothing in a run reads an event back but by its key."""
+    those): nothing in a run reads an event back but by its key. ``render_nulls``: a None is
+    sent as NULL (no column here has a default) instead of making a statement of its own."""
     if events:
-        session.execute(insert(ChangeEvent), list(events))
+        session.execute(insert(ChangeEvent).execution_options(render_nulls=True), list(events))
 
 
 def _existing_event_keys(session: Session, keys: Sequence[str]) -> set[str]:

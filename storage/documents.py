@@ -237,7 +237,9 @@ def _insert_articles(session: Session, versions: Sequence[tuple[DocumentVersion,
         for i, a in enumerate(doc.articles)
     ]
     if rows:
-        session.execute(insert(Article), rows)
+        # render_nulls: a paragraph's None number is sent as NULL (the column has no default)
+        # instead of starting another statement: one insert for all, not one per run of kinds.
+        session.execute(insert(Article).execution_options(render_nulls=True), rows)
 
 
 # --- queries -------------------------------------------------------------------------------
