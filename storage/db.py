@@ -75,7 +75,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database: {_first_line(exc)}{_read_only_hint(engine)}") from exc
+        raise DatabaseError(
+            f"cannot reach the database: {_first_line(exc)}{_read_only_hint(engine)}"
+        ) from exc
 
 
 def _read_only_hint(engine: Engine) -> str:
