@@ -14,21 +14,17 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, select, update
+from sqlalchemy import Engine, event, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import DataVersion
 
 _WROTE = "regtrack_wrote"
+_LATEST = "SELECT value FROM data_version WHERE id = 1"
 
 
 class TrackedSession(Session):
     """The Session every regtrack unit of work uses (``storage.db.transaction``)."""
-
-
-def current(bind: Session | Connection) -> int:
-    """The committed data version this transaction sees."""
-    return int(bind.scalar(select(DataVersion.value).where(DataVersion.id == 1)) or 0)
 
 
 class VersionReader:
@@ -74,9 +70,6 @@ class VersionReader:
         if fairy is not None:
             with contextlib.suppress(self.errors):  # already gone
                 fairy.close()  # detached: this closes the DBAPI connection
-
-
-_LATEST = "SELECT value FROM data_version WHERE id = 1"
 
 
 @event.listens_for(TrackedSession, "after_flush")

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,19 +43,12 @@ class Entry:
 class PageCache:
     """Pure ASGI middleware: serve a kept response, or keep what the app answers."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        engine: Engine,
-        max_bytes: int,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        self.app, self.max_bytes, self.today = app, max_bytes, today
+    def __init__(self, app: ASGIApp, engine: Engine, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
         self.reader = VersionReader(engine)
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.size = 0
         self.version: int | None = None
-        self.hits = self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -75,14 +67,12 @@ class PageCache:
         except self.reader.errors:  # the database is away: the route says so in its own words
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], version, self.today())
+        key = (scope["path"], scope["query_string"], version, dt.date.today())
         entry = self.entries.get(key)
         if entry is not None:
-            self.hits += 1
             self.entries.move_to_end(key)
             await self._send(entry, _header(scope, b"if-none-match"), send)
             return
-        self.misses += 1
         await self._render(key, scope, receive, send)
 
     def _data_version(self) -> int:
