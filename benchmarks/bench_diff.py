@@ -20,7 +20,7 @@ from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
-from benchmarks.common import timed
+from benchmarks.common import print_table, timed
 from diffing.compare import compare
 from diffing.model import DocumentDiff
 from ingest.model import Article
@@ -279,15 +279,7 @@ def run() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    from rich.console import Console
-    from rich.table import Table
-
     results = run()
-    table = Table(title="bench_diff")
-    for column in ("figure", "value", "target", "ok"):
-        table.add_column(column)
-    for row in results["table"]:
-        table.add_row(*row)
-    Console().print(table)
+    print_table("bench_diff", results)
     for size in SIZES:
         print(size, results[str(size)]["edits"], results[str(size)]["characters"], "characters")

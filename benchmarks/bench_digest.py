@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
 
+from benchmarks.common import free_port, print_table
 from benchmarks.year import scratch_database
 from regtrack.digests import send_due
 from regtrack.settings import load_settings
@@ -248,11 +249,7 @@ def measure(
         rng = random.Random(seed)
         month = build_month(engine, rng)
         build_subscribers(engine, rng, count, month["chain_seeds"])
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         log = folder / "received.txt"
         sink = subprocess.Popen([sys.executable, "-c", SINK, str(port), str(log)], stdout=subprocess.PIPE)
         try:
@@ -344,13 +341,4 @@ def run() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from rich.console import Console
-    from rich.table import Table
-
-    results = run()
-    table = Table(title="bench_digest")
-    for column in ("figure", "value", "target", "ok"):
-        table.add_column(column)
-    for row in results["table"]:
-        table.add_row(*(str(v) for v in row))
-    Console().print(table)
+    print_table("bench_digest", run())

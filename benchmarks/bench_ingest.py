@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.common import peak_memory_mb, print_table
 from benchmarks.year import database_name, scratch_database
 from ingest.decode import decode
 from ingest.parse import parse_text
@@ -85,15 +85,6 @@ def _stages(template: str, backend: str, data: bytes) -> dict[str, float]:
     return {name: round(seconds, 3) for name, seconds in spent.items()}
 
 
-def _peak_heap_mb(template: str, backend: str, data: bytes) -> float:
-    tracemalloc.start()
-    try:
-        _ingest_once(template, backend, data)
-        return tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
-
-
 def measure(backend: str, data: bytes) -> dict[str, Any]:
     with scratch_database(backend) as template_url:
         template = database_name(template_url)
@@ -109,7 +100,7 @@ def measure(backend: str, data: bytes) -> dict[str, Any]:
             "cpu_median_s": statistics.median(cpus),
             "mb_per_s": len(data) / 1e6 / statistics.median(walls),
             "stages_s": _stages(template, backend, data),
-            "peak_heap_mb": round(_peak_heap_mb(template, backend, data), 1),
+            "peak_heap_mb": round(peak_memory_mb(lambda: _ingest_once(template, backend, data)), 1),
             "runs": REPEATS,
         }
 
@@ -143,13 +134,4 @@ def run() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from rich.console import Console
-    from rich.table import Table
-
-    results = run()
-    shown = Table(title="bench_ingest")
-    for column in ("figure", "value", "target", "ok"):
-        shown.add_column(column)
-    for row in results["table"]:
-        shown.add_row(*(str(v) for v in row))
-    Console().print(shown)
+    print_table("bench_ingest", run())

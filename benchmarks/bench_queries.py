@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from benchmarks.common import percentile
+from benchmarks.common import percentile, print_table
 from benchmarks.synthetic import documents
 from benchmarks.year import YearDatabase, scratch_database
 from regtrack import ledger, views
@@ -184,13 +184,4 @@ QUERY_KINDS_EXTRA = "documents --as-of, a page of 50"  # reported, not one of th
 
 
 if __name__ == "__main__":
-    from rich.console import Console
-    from rich.table import Table
-
-    results = run()
-    shown = Table(title="bench_queries")
-    for column in ("figure", "value", "target", "ok"):
-        shown.add_column(column)
-    for row in results["table"]:
-        shown.add_row(*(str(v) for v in row))
-    Console().print(shown)
+    print_table("bench_queries", run())

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from benchmarks.common import print_table
 from benchmarks.synthetic import PER_COMPILATION, SynDoc, documents
 from benchmarks.year import YearDatabase, scratch_database
 from regtrack.settings import load_settings
@@ -145,13 +146,4 @@ def _table(figures: dict[str, Any]) -> list[list[Any]]:
 
 
 if __name__ == "__main__":
-    from rich.console import Console
-    from rich.table import Table
-
-    results = run()
-    shown = Table(title="bench_scale")
-    for column in ("figure", "value", "target", "ok"):
-        shown.add_column(column)
-    for row in results["table"]:
-        shown.add_row(*(str(v) for v in row))
-    Console().print(shown)
+    print_table("bench_scale", run())

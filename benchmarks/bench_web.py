@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from benchmarks.common import free_port
 from benchmarks.year import scratch_database
 from regtrack import pipeline
 from regtrack.settings import PROJECT_ROOT, load_settings
@@ -81,15 +81,9 @@ def _prepare(url: str) -> dict[str, list[str]]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _server(database_url: str, folder: Path, cache_mb: int) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REGTRACK_VAR_DIR": str(folder), "REGTRACK_PAGE_CACHE_MB": str(cache_mb)}
     command = [str(Path(sys.executable).with_name("regtrack")), "--db", database_url, "serve"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]

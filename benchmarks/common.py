@@ -1,7 +1,9 @@
-"""Helpers every benchmark uses: repeated timing with median and spread, peak memory."""
+"""Helpers every benchmark uses: repeated timing with median and spread, peak memory, a free
+port on loopback, and printing a benchmark's table when it is run alone."""
 
 from __future__ import annotations
 
+import socket
 import statistics
 import time
 import tracemalloc
@@ -43,3 +45,23 @@ def percentile(values: list[float], pct: float) -> float:
         return float("nan")
     k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now (for a server the benchmark starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def print_table(name: str, results: dict[str, Any]) -> None:
+    """A benchmark's ``table`` rows (figure, value, target, ok), as ``make bench`` shows them."""
+    from rich.console import Console
+    from rich.table import Table
+
+    shown = Table(title=name)
+    for column in ("figure", "value", "target", "ok"):
+        shown.add_column(column)
+    for row in results["table"]:
+        shown.add_row(*(str(v) for v in row))
+    Console().print(shown)
