@@ -6,12 +6,25 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from regtrack.errors import UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"REGTRACK_{name}", default)
+
+
+def _env_number(name: str, default: str, convert: type[int] | type[float] = int) -> Any:
+    """A numeric setting; a value that is no number is the user's one-line error, not a crash."""
+    raw = _env(name, default)
+    try:
+        return convert(raw)
+    except ValueError:
+        wanted = "a whole number" if convert is int else "a number"
+        raise UsageError(f"REGTRACK_{name} takes {wanted}, not {raw!r}") from None
 
 
 @dataclass(frozen=True)
@@ -81,8 +94,8 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'regtrack.db'}"),
         samples_dir=PROJECT_ROOT / "data" / "samples",
-        max_input_mb=int(_env("MAX_INPUT_MB", "100")),
-        fetch_timeout_s=float(_env("FETCH_TIMEOUT_S", "30")),
+        max_input_mb=_env_number("MAX_INPUT_MB", "100"),
+        fetch_timeout_s=_env_number("FETCH_TIMEOUT_S", "30", float),
         allow_private_urls=_env("ALLOW_PRIVATE_URLS", "0") in ("1", "true", "yes"),
         allowed_roots=tuple(Path(p).resolve() for p in roots.split(os.pathsep) if p),
         smtp_url=os.environ.get("REGTRACK_SMTP_URL") or None,
@@ -91,8 +104,8 @@ def load_settings() -> Settings:
         secret_key=os.environ.get("REGTRACK_SECRET_KEY") or _local_secret(var_dir),
         admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
-        smtp_workers=max(1, int(_env("SMTP_WORKERS", "4"))),
-        fetch_retries=int(_env("FETCH_RETRIES", "2")),
-        page_cache_mb=max(0, int(_env("PAGE_CACHE_MB", "64"))),
-        web_workers=max(1, int(_env("WEB_WORKERS", "1"))),
+        smtp_workers=max(1, _env_number("SMTP_WORKERS", "4")),
+        fetch_retries=_env_number("FETCH_RETRIES", "2"),
+        page_cache_mb=max(0, _env_number("PAGE_CACHE_MB", "64")),
+        web_workers=max(1, _env_number("WEB_WORKERS", "1")),
     )

@@ -329,3 +329,18 @@ def test_unknown_encodings_are_refused_and_known_ones_read(cli, seeded: str, tmp
         (tmp_path / name).write_bytes(data)
         result = cli("--db", seeded, "ingest", str(tmp_path / name), "--json")
         assert result.exit_code == 0, (name, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("REGTRACK_PAGE_CACHE_MB", "abc", "REGTRACK_PAGE_CACHE_MB takes a whole number, not 'abc'"),
+        ("REGTRACK_FETCH_TIMEOUT_S", "soon", "REGTRACK_FETCH_TIMEOUT_S takes a number, not 'soon'"),
+    ],
+)
+def test_a_numeric_setting_that_is_no_number_is_one_line(
+    cli, db_url: str, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = cli("--db", db_url, "documents")
+    assert_one_error_line(result.exit_code, result.stderr, message)
