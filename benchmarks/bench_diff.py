@@ -25,7 +25,7 @@ from diffing.compare import compare
 from diffing.model import DocumentDiff
 from ingest.model import Article
 from ingest.normalize import comparison_key
-from tests.diff_corpus import ARTICLED, cn_numeral, rebreak_lines, renumber, to_halfwidth_punctuation
+from tests.support.diff_corpus import ARTICLED, cn_numeral, rebreak_lines, renumber, to_halfwidth_punctuation
 
 SIZES = (100, 1000)
 REPEATS = {100: 15, 1000: 7}

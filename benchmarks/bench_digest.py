@@ -33,7 +33,7 @@ from sqlalchemy import Engine, insert, select
 
 from benchmarks.common import free_port, print_table
 from benchmarks.year import scratch_database
-from regtrack.digests import send_due
+from regtrack.services.digests import send_due
 from regtrack.settings import load_settings
 from storage.db import make_engine, transaction
 from storage.models import (

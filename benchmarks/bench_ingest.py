@@ -1,6 +1,6 @@
 """Benchmark one ingest of sample 001 (650 KB, 84 documents): decode → parse → store → link → diff.
 
-Each run is ``regtrack.pipeline.ingest_bytes`` into a fresh, migrated, empty database (a copy of
+Each run is ``regtrack.services.ingest.ingest_bytes`` into a fresh, migrated, empty database (a copy of
 a template), on SQLite and PostgreSQL in the same process, so the two are compared as a ratio.
 Reported: median wall time with min–max and stdev over ``REPEATS`` runs after a warm-up, the
 process CPU time (the machine is shared: wall time includes waiting for other work), MB/s, the
@@ -22,8 +22,9 @@ from benchmarks.common import peak_memory_mb, print_table
 from benchmarks.year import database_name, scratch_database
 from ingest.decode import decode
 from ingest.parse import parse_text
-from regtrack import diffs, linker
-from regtrack.pipeline import ingest_bytes
+from regtrack.services import diffs
+from regtrack.services.ingest import ingest_bytes
+from regtrack.services.linking import link
 from regtrack.settings import PROJECT_ROOT, load_settings
 from storage.db import make_engine
 
@@ -60,12 +61,12 @@ def _stages(template: str, backend: str, data: bytes) -> dict[str, float]:
 
         return wrapper
 
-    import regtrack.pipeline as pipeline
+    import regtrack.services.ingest as pipeline
 
     patched = {
         (pipeline, "decode"): decode,
         (pipeline, "parse_text"): parse_text,
-        (linker, "link_documents"): linker.link_documents,
+        (link, "link_documents"): link.link_documents,
         (diffs, "diffs_for_relations"): diffs.diffs_for_relations,
     }
     names = {

@@ -7,7 +7,7 @@ chain (卫办应急发〔2010〕183号 → 国卫医急发〔2024〕11号) is am
 
 A query is what the CLI command does after parsing its arguments: a read transaction, the
 document found by its reference, then the read model — ``views.chain_view`` for ``chain``,
-``ledger.statuses`` of the document for ``status --as-of`` (``show`` and ``documents`` print it),
+``statuses_on`` of the document for ``status --as-of`` (``show`` and ``documents`` print it),
 ``views.impact_rows`` for ``impact``. Documents are drawn (seeded) from those the query is about
 (chains: documents with replaces/amends/repeals/version relations; impact: cited documents) and
 from all documents; dates from 2015 to 2025. Reported: p50, p95 and max over ``QUERIES`` queries
@@ -32,8 +32,9 @@ from sqlalchemy import Engine, func, select
 from benchmarks.common import percentile, print_table
 from benchmarks.synthetic import documents
 from benchmarks.year import YearDatabase, scratch_database
-from regtrack import ledger, views
-from regtrack.pipeline import ingest_bytes
+from regtrack.services import views
+from regtrack.services.ingest import ingest_bytes
+from regtrack.services.linking.status import statuses_on
 from regtrack.settings import PROJECT_ROOT, load_settings
 from storage.db import make_engine, transaction
 from storage.documents import DocumentFilter, find_document
@@ -57,7 +58,7 @@ def _chain(session: Any, ref: str, day: dt.date) -> object:
 
 def _status(session: Any, ref: str, day: dt.date) -> object:
     doc = find_document(session, ref)
-    return ledger.statuses(session, [doc], day)[doc.id]
+    return statuses_on(session, [doc], day)[doc.id]
 
 
 def _impact(session: Any, ref: str, day: dt.date) -> object:

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from benchmarks.common import free_port
 from benchmarks.year import scratch_database
-from regtrack import pipeline
+from regtrack.services import ingest
 from regtrack.settings import PROJECT_ROOT, load_settings
 from storage.db import make_engine, transaction
 from storage.models import Document, VersionDiff
@@ -66,9 +66,9 @@ def _prepare(url: str) -> dict[str, list[str]]:
     settings = load_settings().with_database(url)
     samples = sorted((PROJECT_ROOT / "data" / "samples").glob("00*.txt"))
     for path in samples:
-        pipeline.ingest_bytes(engine, path.read_bytes(), path.name, settings)
+        ingest.ingest_bytes(engine, path.read_bytes(), path.name, settings)
     single = samples[3].read_text(encoding="utf-8")
-    pipeline.ingest_bytes(engine, single.replace("2025年", "2026年", 1).encode(), "003-amended.txt", settings)
+    ingest.ingest_bytes(engine, single.replace("2025年", "2026年", 1).encode(), "003-amended.txt", settings)
     with transaction(engine) as session:
         ids = session.scalars(select(Document.id).where(Document.placeholder.is_(False))).all()
         diff = session.scalar(select(func.max(VersionDiff.id)))

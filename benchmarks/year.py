@@ -37,7 +37,7 @@ from ingest.model import ParsedDocument
 from linking.families import version_families
 from linking.model import KnownDoc
 from linking.titles import title_key
-from regtrack.pipeline import ingest_bytes
+from regtrack.services.ingest import ingest_bytes
 from regtrack.settings import Settings
 from storage.db import make_engine, transaction, upgrade
 from storage.documents import identity_key
@@ -290,7 +290,7 @@ def _take(next_id: dict[str, int], table: str) -> int:
 
 
 def _outside_identity(number: int) -> str:
-    """The identity key ``regtrack.placeholders`` gives a citation of ``outside(number)``."""
+    """The identity key ``regtrack.services.linking.placeholders`` gives a citation of ``outside(number)``."""
     title, doc_number = outside(number)
     return f"dn:{canonical_doc_number(doc_number)}" if doc_number else f"t:{title_key(title)}"
 

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 from flows import tasks
 from flows.runtime import retry_delays, runtime
 from flows.steps import error_of, publish, run_step
-from regtrack import polling
+from regtrack.services import sources
 
 
 @flow(name="poll-sources", log_prints=True)
@@ -26,13 +26,13 @@ def poll_sources(kinds: list[str] | None = None) -> list[dict[str, Any]]:
         state = discover(source_id, return_state=True)
         error = error_of(state)
         if error:
-            reports.append(polling.PollReport(source_id, url, "failed", error=error))
+            reports.append(sources.PollReport(source_id, url, "failed", error=error))
             continue
         reports.append(_ingest_new(state.result(), download))
     return [r.as_json() for r in reports]
 
 
-def _ingest_new(discovery: polling.Discovery, download: Any) -> polling.PollReport:
+def _ingest_new(discovery: sources.Discovery, download: Any) -> sources.PollReport:
     """Download the new items side by side, then ingest them one by one; failures are kept."""
     futures = [(item, download.submit(item.url, discovery.local)) for item in discovery.new_items]
     items = []
@@ -44,13 +44,13 @@ def _ingest_new(discovery: polling.Discovery, download: Any) -> polling.PollRepo
     return tasks.record_poll(discovery, items)
 
 
-def _ingest_downloaded(source_id: int, url: str, download: Any) -> polling.ItemReport:
+def _ingest_downloaded(source_id: int, url: str, download: Any) -> sources.ItemReport:
     error = error_of(download.state)
     if error:
-        return polling.ItemReport(url, "failed", error=error)
+        return sources.ItemReport(url, "failed", error=error)
     state = tasks.ingest_compilation(source_id, url, download.result(), return_state=True)
     error = error_of(state)
-    return polling.ItemReport(url, "failed", error=error) if error else state.result()
+    return sources.ItemReport(url, "failed", error=error) if error else state.result()
 
 
 @flow(name="poll-and-ingest", log_prints=True)

@@ -1,4 +1,4 @@
-"""Prefect tasks: each is one call of an application service (regtrack.polling, regtrack.pipeline …).
+"""Prefect tasks: each is one call of an application service (regtrack.services.sources, regtrack.services.ingest …).
 
 Retries only where I/O can fail (reading a source, downloading a compilation, sending mail).
 Ingesting is cached by the content hash of the bytes (and parser version, within a flow run), so a
@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from flows.runtime import runtime
 from ingest.errors import FetchError
-from regtrack import pipeline, polling
+from regtrack.services import ingest, sources
 from storage.db import transaction
 from storage.models import Compilation, Source
 
@@ -55,9 +55,9 @@ def enabled_sources(kinds: list[str] | None = None) -> list[tuple[int, str]]:
     retry_condition_fn=retry_download,
     cache_policy=NO_CACHE,
 )
-def discover_source(source_id: int) -> polling.Discovery:
+def discover_source(source_id: int) -> sources.Discovery:
     engine, settings = runtime()
-    return polling.discover(engine, settings, source_id)
+    return sources.discover(engine, settings, source_id)
 
 
 @task(
@@ -69,7 +69,7 @@ def discover_source(source_id: int) -> polling.Discovery:
 )
 def fetch_compilation(url: str, local: bool) -> bytes:
     _, settings = runtime()
-    return polling.fetch_item(settings, url, local=local)
+    return sources.fetch_item(settings, url, local=local)
 
 
 def content_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -79,7 +79,7 @@ def content_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     runs would answer "ingested" for a database that was reset since.
     """
     content = hashlib.sha256(parameters["data"]).hexdigest()
-    return f"ingest-{content}-p{pipeline.PARSER_VERSION}-run-{context.task_run.flow_run_id}"
+    return f"ingest-{content}-p{ingest.PARSER_VERSION}-run-{context.task_run.flow_run_id}"
 
 
 @task(
@@ -87,15 +87,15 @@ def content_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_key_fn=content_cache_key,
     cache_expiration=dt.timedelta(days=1),
 )
-def ingest_compilation(source_id: int | None, url: str, data: bytes) -> polling.ItemReport:
+def ingest_compilation(source_id: int | None, url: str, data: bytes) -> sources.ItemReport:
     engine, settings = runtime()
-    return polling.ingest_fetched(engine, settings, source_id, url, data)
+    return sources.ingest_fetched(engine, settings, source_id, url, data)
 
 
 @task(name="record-poll", cache_policy=NO_CACHE)
-def record_poll(discovery: polling.Discovery, items: list[polling.ItemReport]) -> polling.PollReport:
+def record_poll(discovery: sources.Discovery, items: list[sources.ItemReport]) -> sources.PollReport:
     engine, _ = runtime()
-    return polling.finish_poll(engine, discovery, items)
+    return sources.finish_poll(engine, discovery, items)
 
 
 @task(name="compilation-ids", cache_policy=NO_CACHE)
@@ -108,12 +108,12 @@ def all_compilation_ids() -> list[int]:
 @task(name="reparse-compilation", cache_policy=NO_CACHE)
 def reparse_compilation(compilation_id: int) -> dict[str, object]:
     engine, settings = runtime()
-    return pipeline.reingest(engine, settings, [compilation_id])[0].as_json()
+    return ingest.reingest(engine, settings, [compilation_id])[0].as_json()
 
 
 @task(name="relink", cache_policy=NO_CACHE)
 def relink() -> object:
-    from regtrack.pipeline import relink_all  # the lead's linking entry point
+    from regtrack.services.ingest import relink_all  # the lead's linking entry point
 
     engine, settings = runtime()
     return relink_all(engine, settings)
@@ -121,7 +121,7 @@ def relink() -> object:
 
 @task(name="compute-diffs", cache_policy=NO_CACHE)
 def compute_diffs() -> object:
-    from regtrack.pipeline import compute_diffs as compute
+    from regtrack.services.ingest import compute_diffs as compute
 
     engine, settings = runtime()
     return compute(engine, settings)
@@ -135,7 +135,7 @@ def compute_diffs() -> object:
     cache_policy=NO_CACHE,
 )
 def send_due_digests(frequency: str) -> object:
-    from regtrack.digests import send_due  # the notifications stage's entry point
+    from regtrack.services.digests import send_due  # the notifications stage's entry point
 
     engine, settings = runtime()
     return send_due(engine, settings, frequency)

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from regtrack import views
 from regtrack.errors import UsageError
+from regtrack.services import views
 from regtrack.settings import Settings
 from storage.db import transaction
 

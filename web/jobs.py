@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from flows.reingest import run_reingest
 from regtrack import errors
-from regtrack.reingest import run_reingest
 from regtrack.settings import Settings
 
 _ids = itertools.count(1)

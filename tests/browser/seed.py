@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from regtrack import pipeline
+from regtrack.services import ingest
 from regtrack.settings import PROJECT_ROOT, Settings, load_settings
 from storage.db import transaction
 from storage.models import Document, DocumentVersion, Relation, VersionDiff
@@ -51,11 +51,11 @@ def seed(
     """Ingest samples, a second version of 003 and a hostile document; returns ids tests need."""
     for prefix in prefixes:
         path = sample(prefix)
-        pipeline.ingest_bytes(engine, path.read_bytes(), str(path.relative_to(PROJECT_ROOT)), settings)
+        ingest.ingest_bytes(engine, path.read_bytes(), str(path.relative_to(PROJECT_ROOT)), settings)
     text = sample("003").read_text(encoding="utf-8")
     assert ORIGINAL_SENTENCE in text
     amended = text.replace(ORIGINAL_SENTENCE, AMENDED_SENTENCE, 1).encode("utf-8")
-    pipeline.ingest_bytes(engine, amended, "tests/003-amended.txt", settings)
+    ingest.ingest_bytes(engine, amended, "tests/003-amended.txt", settings)
     with transaction(engine, write=True) as session:
         headline = session.scalars(select(Document).where(Document.doc_number == HEADLINE_DOC_NUMBER)).one()
         predecessor = _predecessor(session, headline)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regtrack import digests
+from regtrack.services import digests
 from storage.db import make_engine
 from tests.browser.seed import make_settings
 

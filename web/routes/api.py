@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from diffing.render_json import diff_to_dict
-from regtrack import views
-from regtrack.diffs import diff_stored
+from regtrack.services import views
+from regtrack.services.diffs import diff_stored
 from storage.documents import DocumentFilter, find_document
 from web.deps import get_session, parse_as_of
 from web.routes.pages import check_status

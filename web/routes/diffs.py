@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from diffing.model import DocumentDiff
-from regtrack.diffs import diff_stored
+from regtrack.services.diffs import diff_stored
 from storage.errors import NotFound
 from storage.models import DocumentVersion, VersionDiff
 from web.deps import get_session

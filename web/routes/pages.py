@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from regtrack import views
 from regtrack.errors import UsageError
+from regtrack.services import views
 from storage.documents import DocumentFilter, find_document
 from storage.errors import NotFound
 from storage.models import Document

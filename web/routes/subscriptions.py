@@ -13,12 +13,11 @@ from sqlalchemy import Engine
 from notifications.errors import InvalidEmail, InvalidFilter, NotificationError
 from notifications.model import FREQUENCIES
 from notifications.tokens import read_token
-from regtrack import digests
+from regtrack.services import digests, subscriptions
 from regtrack.settings import Settings
 from storage.db import transaction
 from storage.errors import StorageError
 from storage.subscriptions import find_subscriber
-from web import manage
 from web.deps import get_settings
 from web.render import render
 from web.security import csrf_protect
@@ -151,7 +150,7 @@ def _manage_token(engine: Engine, settings: Settings, email: str) -> str | None:
 
 @router.get("/unsubscribe/{token}")
 def unsubscribe_page(request: Request, token: str, settings: Settings = Depends(get_settings)) -> Any:
-    view = manage.subscriber_view(request.app.state.engine, settings, token)
+    view = subscriptions.subscriber_view(request.app.state.engine, settings, token)
     return render(
         request,
         "unsubscribe.html",
@@ -176,12 +175,14 @@ async def manage_subscription(
     subscription_id = int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else 0
     engine = request.app.state.engine
     if form.get("action") == "remove":
-        manage.remove(engine, settings, token, subscription_id)
+        subscriptions.remove(engine, settings, token, subscription_id)
         message = "已删除这项订阅。"
     else:
-        manage.set_frequency(engine, settings, token, subscription_id, str(form.get("frequency") or ""))
+        subscriptions.set_frequency(
+            engine, settings, token, subscription_id, str(form.get("frequency") or "")
+        )
         message = "已更新发送频率。"
-    view = manage.subscriber_view(engine, settings, token)
+    view = subscriptions.subscriber_view(engine, settings, token)
     return render(
         request,
         "unsubscribe.html",
