@@ -32,6 +32,7 @@ from sqlalchemy import Engine, func, select
 from benchmarks.common import percentile, print_table
 from benchmarks.synthetic import documents
 from benchmarks.year import YearDatabase, scratch_database
+from linking.model import CHAIN_KINDS
 from regtrack.services import views
 from regtrack.services.ingest import ingest_bytes
 from regtrack.services.linking.status import statuses_on
@@ -72,7 +73,7 @@ def _page(session: Any, ref: str, day: dt.date) -> object:
 
 
 QUERY_KINDS: dict[str, tuple[Query, tuple[str, ...] | None]] = {
-    "chain": (_chain, ("replaces", "amends", "repeals", "version")),
+    "chain": (_chain, CHAIN_KINDS),
     "status --as-of": (_status, None),
     "impact": (_impact, ("cites",)),
     "documents --as-of, a page of 50": (_page, None),

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from benchmarks.common import print_table
 from benchmarks.synthetic import PER_COMPILATION, SynDoc, documents
 from benchmarks.year import YearDatabase, scratch_database
+from linking.model import EDITION
 from regtrack.settings import load_settings
 from storage.db import make_engine
 from storage.models import Relation
@@ -55,7 +56,7 @@ def _bulk_check(year: YearDatabase, docs: Sequence[SynDoc]) -> dict[str, dict[st
     ids = [year.ids[d.index] for d in docs]
     with year.engine.connect() as conn:
         stmt = select(Relation.kind, func.count()).where(
-            Relation.source_id.in_(ids), Relation.kind != "version"
+            Relation.source_id.in_(ids), Relation.kind != EDITION
         )
         pipeline = dict(conn.execute(stmt.group_by(Relation.kind)).tuples().all())
     bulk = Counter(kind for d in docs for kind, _ in year.stated(d))

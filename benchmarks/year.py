@@ -35,7 +35,7 @@ from benchmarks.synthetic import PER_COMPILATION, SynDoc, compilation_text, docu
 from ingest.docnumber import canonical_doc_number
 from ingest.model import ParsedDocument
 from linking.families import version_families
-from linking.model import KnownDoc
+from linking.model import EDITION, KnownDoc
 from linking.titles import title_key
 from regtrack.services.ingest import ingest_bytes
 from regtrack.settings import Settings
@@ -111,7 +111,7 @@ class YearDatabase:
                 self._remember(doc, self.ids[doc.index])
             ids = [self.ids[d.index] for d in chunk]
             edges = select(Relation.source_id, Relation.target_id).where(
-                Relation.kind == "version", Relation.source_id.in_(ids) | Relation.target_id.in_(ids)
+                Relation.kind == EDITION, Relation.source_id.in_(ids) | Relation.target_id.in_(ids)
             )
             self.edges |= {(succ, pred) for succ, pred in session.execute(edges)}
         for doc in chunk:
@@ -265,7 +265,7 @@ class YearDatabase:
             for pred, succ, reason in version_families(self.families[key]):
                 if (succ, pred) not in self.edges:
                     self.edges.add((succ, pred))
-                    row = (_take(next_id, "relations"), succ, pred, "version", None, reason, None, 1.0)
+                    row = (_take(next_id, "relations"), succ, pred, EDITION, None, reason, None, 1.0)
                     rows.add("relations", _RELATION_COLUMNS, row)
 
 

@@ -9,10 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Unit kinds, from the largest to the smallest. A document uses either the 条 family
-# (chapter/section/article) or the notice family (item 一、 / subitem （一）), else paragraphs.
-UNIT_KINDS = ("chapter", "section", "article", "item", "subitem", "paragraph")
-
 
 @dataclass(frozen=True)
 class Article:

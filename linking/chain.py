@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from linking.model import LedgerEntry
+from linking.model import EDITION, LedgerEntry
 
 _CHAIN_KINDS = ("replaces", "amends")
-_KIND_RANK = {"replaces": 0, "repeals": 1, "amends": 2, "version": 3}  # which edge names a pair
+_KIND_RANK = {"replaces": 0, "repeals": 1, "amends": 2, EDITION: 3}  # which edge names a pair
 STILL_IN_FORCE = ("in_force", "amended", "partially_repealed")
 SUPERSEDED = ("repealed", "replaced")
 
@@ -25,7 +25,7 @@ class ChainStep:
     """A document in a chain, with the edge that joins it: its kind and effective date."""
 
     doc_id: int
-    kind: str  # "replaces" | "repeals" | "amends" | "version"
+    kind: str  # "replaces" | "repeals" | "amends" | EDITION
     effective_date: date | None
 
 
@@ -65,7 +65,7 @@ def _edges(
     """(successor, predecessor) → (kind, effective date), one edge per pair."""
     component = _components(families)
     candidates: list[tuple[int, int, str, date | None]] = [
-        (succ, pred, "version", None) for pred, succ, _ in families
+        (succ, pred, EDITION, None) for pred, succ, _ in families
     ]
     for entry in ledger:
         if entry.source_id == entry.target_id:

@@ -9,10 +9,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# Relation kinds, exactly as in DOMAIN.md; "version" is the family edge between two editions of
-# one instrument (操作手册（2023版）→（2024版）), found by ``linking.families``, not in any sentence.
+# The one table of linking's vocabulary: every module, the CLI, the web and storage import these.
+# Relation kinds, exactly as in DOMAIN.md, each read from the source's side.
 RELATION_KINDS = ("repeals", "replaces", "amends", "partially_repeals", "expires", "cites")
-SUPERSEDING_KINDS = ("repeals", "replaces")
+# The edge between two editions of one instrument (操作手册（2023版）→（2024版）), found by
+# ``linking.families``, never stated in a sentence. Stored as "version" since the first schema.
+EDITION = "version"
+# Kinds that decide a target's status on a date (``linking.status``), and those a chain follows.
+STATUS_KINDS = ("repeals", "replaces", "partially_repeals", "amends", "expires")
+CHAIN_KINDS = ("replaces", "repeals", "amends", EDITION)
+# Pairs whose texts are compared article by article: the new text takes the old one's place.
+COMPARABLE_KINDS = ("amends", "replaces", EDITION)
+# Kinds a subscriber following a chain is told about, and the order the web lists relations in.
+SUPERSESSION_KINDS = ("repeals", "replaces", "amends", "partially_repeals", EDITION)
+LISTING_ORDER = ("repeals", "replaces", "partially_repeals", "amends", "expires", EDITION, "cites")
+RELATION_LABELS = {
+    "repeals": "废止",
+    "replaces": "替代",
+    "amends": "修改",
+    "partially_repeals": "部分废止",
+    "expires": "有效期届满",
+    "cites": "引用",
+    EDITION: "旧版本",
+}
+# The same kinds read from the target's side.
+RELATION_LABELS_PASSIVE = {
+    "repeals": "被废止",
+    "replaces": "被替代",
+    "amends": "被修改",
+    "partially_repeals": "被部分废止",
+    "expires": "到期",
+    "cites": "被引用",
+    EDITION: "新版本",
+}
 STATUSES = (
     "in_force",
     "not_yet_effective",
@@ -22,6 +51,16 @@ STATUSES = (
     "replaced",
     "expired",
 )
+# Status (时效性) as legal databases label it (DOMAIN.md).
+STATUS_LABELS = {
+    "in_force": "现行有效",
+    "not_yet_effective": "尚未生效",
+    "amended": "已修改",
+    "partially_repealed": "部分失效",
+    "repealed": "已废止",
+    "replaced": "已被替代",
+    "expired": "已过期",
+}
 
 
 @dataclass(frozen=True)

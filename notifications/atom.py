@@ -9,19 +9,9 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from notifications.links import Links
-from notifications.model import EventData
+from notifications.model import EVENT_LABELS, EventData
 from notifications.periods import aware
 
-EVENT_TITLES = {
-    "new_document": "新发布",
-    "repealed": "废止",
-    "replaced": "被替代",
-    "amended": "修订",
-    "partially_repealed": "部分废止",
-    "expired": "失效",
-    "article_changed": "条文修改",
-    "cites_repealed": "引用已废止文件",
-}
 # XML 1.0 cannot carry C0 controls (PDF extraction leaves form feeds and the like in titles).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -71,7 +61,7 @@ def atom_feed(events: Sequence[EventData], title: str, feed_url: str, links: Lin
     for event in sorted(events, key=lambda e: e.id):  # feedgen prepends: the newest ends up first
         entry = fg.add_entry()
         entry.id(f"{links.document(event.document.id)}#event-{event.id}")
-        entry.title(_clean(f"{EVENT_TITLES.get(event.kind, event.kind)}：{event.document.title}"))
+        entry.title(_clean(f"{EVENT_LABELS.get(event.kind, event.kind)}：{event.document.title}"))
         entry.link(href=_link(event, links))
         entry.updated(aware(event.created_at) if event.created_at else datetime.now(UTC))
         entry.summary(_clean(_summary(event)))

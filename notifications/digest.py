@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from notifications.marks import clean_ops, new_marked, old_marked
-from notifications.model import DocInfo, EventData, MarkedText, Period
+from diffing.model import CHANGE_NAMES, ArticleChange
+from diffing.serialize import from_dict
+from notifications.marks import new_marked, old_marked
+from notifications.model import EVENT_LABELS, DocInfo, EventData, MarkedText, Period
 
 SUPERSEDING = ("repealed", "replaced", "partially_repealed", "expired")
 AMENDING = ("amended", "article_changed")
@@ -21,16 +23,8 @@ MAX_ARTICLES = 5  # per amended document in one email; the web page has the rest
 MAX_ITEMS = 20  # per group in one email, so a digest stays under Gmail's 102 KB clipping
 MAX_DETAILED = 5  # amended documents shown with their article text; the rest as links
 GROUPS = ("new", "superseded", "amended", "cites_repealed")
-KIND_LABELS = {
-    "repealed": "废止",
-    "replaced": "被替代",
-    "partially_repealed": "部分废止",
-    "expired": "失效",
-    "added": "新增",
-    "removed": "删除",
-    "modified": "修改",
-    "moved": "移动",
-}
+# What a digest item is labelled with: a superseding event, or an article's change.
+KIND_LABELS = {**{kind: EVENT_LABELS[kind] for kind in SUPERSEDING}, **CHANGE_NAMES}
 
 
 @dataclass(frozen=True)
@@ -47,13 +41,12 @@ class ArticleView:
         return self.heading or self.new_label or self.old_label or ""
 
 
-def _heading(row: Mapping[str, Any]) -> str:
+def _heading(article: ArticleChange) -> str:
     """第N条 for an article label path (``ch2/a15``), else the heading the differ stored, if any."""
-    heading = row.get("new_heading") or row.get("old_heading")
-    if heading:
-        return str(heading)
-    label = str(row.get("new_label") or row.get("old_label") or "")
-    number = row.get("new_number") if row.get("new_number") is not None else row.get("old_number")
+    if article.new_heading or article.old_heading:
+        return article.new_heading or article.old_heading
+    label = article.new_label or article.old_label or ""
+    number = article.new_number if article.new_number is not None else article.old_number
     last = label.rsplit("/", 1)[-1]
     if number is not None and re.fullmatch(r"a\d+", last):
         return f"第{number}条"
@@ -118,29 +111,22 @@ class Digest:
         return sum(self.counts.values())
 
 
-def diff_view(diff_id: int, diff: Mapping[str, Any]) -> DiffView:
+def diff_view(diff_id: int, stored: Mapping[str, Any]) -> DiffView:
     """The changed articles of a stored diff, each with old/new text marked."""
-    articles = []
-    for row in diff.get("articles") or ():
-        if row.get("change", "modified") == "unchanged":
-            continue
-        ops = clean_ops(row.get("ops"))
-        articles.append(
-            ArticleView(
-                change=str(row.get("change") or "modified"),
-                old_label=row.get("old_label"),
-                new_label=row.get("new_label"),
-                old=old_marked(ops),
-                new=new_marked(ops),
-                heading=_heading(row),
-            )
+    diff = from_dict(stored)
+    articles = tuple(
+        ArticleView(
+            change=article.change,
+            old_label=article.old_label,
+            new_label=article.new_label,
+            old=old_marked(article.ops),
+            new=new_marked(article.ops),
+            heading=_heading(article),
         )
-    return DiffView(
-        id=diff_id,
-        old_ref=str((diff.get("old") or {}).get("ref") or ""),
-        new_ref=str((diff.get("new") or {}).get("ref") or ""),
-        articles=tuple(articles),
+        for article in diff.articles
+        if article.changed
     )
+    return DiffView(id=diff_id, old_ref=diff.old_ref, new_ref=diff.new_ref, articles=articles)
 
 
 def _superseded(event: EventData) -> SupersededItem:
@@ -235,7 +221,7 @@ def subject(digest: Digest) -> str:
     names = (
         ("new", "新发布"),
         ("superseded", "废止/替代"),
-        ("amended", "修订"),
+        ("amended", "修改"),
         ("cites_repealed", "引用已废止"),
     )
     counts = digest.counts

@@ -1,18 +1,17 @@
 """Old and new article text with the changes marked, from the differ's character ops.
 
-The ops follow diffing's contract: ``[op, text]`` with -1 delete, 0 equal, 1 insert; the equal
+The ops follow diffing's contract (``diffing.serialize``): DELETE, EQUAL or INSERT with a text; the equal
 and delete texts give the old article, the equal and insert texts the new one. Long unchanged
 stretches are shortened around the changes so that an email shows what moved, not whole pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from diffing.model import DELETE, EQUAL, INSERT
 from notifications.model import MarkedText
 
-DELETE, EQUAL, INSERT = -1, 0, 1
 CONTEXT = 40  # characters of unchanged text kept on each side of a change
 ELLIPSIS = "…"
 
@@ -42,15 +41,6 @@ def _side(ops: Sequence[tuple[int, str]], keep: int, mark: str) -> MarkedText:
         else:
             spans.append(("", text))
     return MarkedText(tuple(spans))
-
-
-def clean_ops(raw: Iterable[Any]) -> tuple[tuple[int, str], ...]:
-    """Ops from stored JSON, ignoring anything that is not ``[op, text]``."""
-    ops = []
-    for item in raw or ():
-        if isinstance(item, list | tuple) and len(item) == 2 and item[0] in (DELETE, EQUAL, INSERT):
-            ops.append((int(item[0]), str(item[1])))
-    return tuple(ops)
 
 
 def old_marked(ops: Sequence[tuple[int, str]]) -> MarkedText:

@@ -21,6 +21,25 @@ EVENT_KINDS = (
     "article_changed",
     "cites_repealed",
 )
+# Their Chinese labels, the one table that mail, chat, Atom and the web's subscription pages use;
+# the wording follows the status labels of linking.model (部分失效, 修改).
+EVENT_LABELS = {
+    "new_document": "新发布",
+    "repealed": "废止",
+    "replaced": "被替代",
+    "amended": "修改",
+    "partially_repealed": "部分失效",
+    "expired": "过期",
+    "article_changed": "条文修改",
+    "cites_repealed": "引用已废止文件",
+}
+# The digest's groups of events (Digest.counts) with their headings, in the order mail shows them.
+GROUP_LABELS = {
+    "new": "新发布",
+    "superseded": "废止与替代",
+    "amended": "修改",
+    "cites_repealed": "引用了已废止文件",
+}
 
 
 @dataclass(frozen=True)

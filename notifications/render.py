@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from notifications.digest import KIND_LABELS, Digest, subject, trim
 from notifications.links import Links
+from notifications.model import GROUP_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FREQUENCY_LABELS = {"immediate": "即时", "daily": "每日", "weekly": "每周", "monthly": "每月"}
@@ -53,10 +54,10 @@ class DigestBody:
 
 # (group key in Digest.counts, heading, Digest attribute, macro in items.html/items.txt, a <ul>?)
 GROUP_LAYOUT = (
-    ("new", "新发布", "new_documents", "new_item", True),
-    ("superseded", "废止与替代", "superseded", "superseded_item", True),
-    ("amended", "修订", "amended", "amended_item", False),
-    ("cites_repealed", "引用了已废止文件", "cites_repealed", "cites_item", True),
+    ("new", GROUP_LABELS["new"], "new_documents", "new_item", True),
+    ("superseded", GROUP_LABELS["superseded"], "superseded", "superseded_item", True),
+    ("amended", GROUP_LABELS["amended"], "amended", "amended_item", False),
+    ("cites_repealed", GROUP_LABELS["cites_repealed"], "cites_repealed", "cites_item", True),
 )
 MAX_FRAGMENTS = 50_000
 

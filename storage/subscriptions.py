@@ -15,11 +15,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from linking.model import SUPERSESSION_KINDS
 from notifications.model import DocInfo, EventData
 from storage.models import ChangeEvent, Document, Relation, Subscriber, Subscription, VersionDiff
 
 CHUNK = 900  # ids per IN (...) list, below SQLite's bound-parameter limit
-SUPERSESSION_KINDS = ("repeals", "replaces", "amends", "partially_repeals", "version")
 
 
 def db_time(session: Session, moment: datetime) -> datetime:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from linking.model import EDITION, LISTING_ORDER
+
 # Effects in the order a reader cares about them; citations come last, folded.
-KIND_ORDER = ("repeals", "replaces", "partially_repeals", "amends", "expires", "version", "cites")
-# Why two documents are editions of one instrument (the quote of a "version" edge is a reason code).
+# Why two documents are editions of one instrument (the quote of an EDITION edge is a reason code).
 VERSION_REASONS = {
     "trial_to_formal": "由试行版转为正式版",
     "standard_revision": "标准的新版本",
@@ -21,12 +22,12 @@ VERSION_REASONS = {
 
 def _order(row: dict[str, Any]) -> tuple[int, str, int]:
     kind = row["kind"]
-    rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    rank = LISTING_ORDER.index(kind) if kind in LISTING_ORDER else len(LISTING_ORDER)
     return rank, row.get("effective_date") or "", row["id"]
 
 
 def _with_reason(row: dict[str, Any]) -> dict[str, Any]:
-    if row["kind"] != "version":
+    if row["kind"] != EDITION:
         return row
     code = (row.get("evidence") or {}).get("quote") or ""
     return {**row, "reason": VERSION_REASONS.get(code, "同一文件的不同版本"), "evidence": None}

@@ -14,40 +14,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from diffing.model import CHANGE_NAMES, RESTRUCTURE_NAMES
+from linking.model import RELATION_LABELS, RELATION_LABELS_PASSIVE, STATUS_LABELS
+from notifications.model import EVENT_LABELS
 from web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-# Status (时效性) as legal databases label it (DOMAIN.md).
-STATUS_LABELS = {
-    "in_force": "现行有效",
-    "not_yet_effective": "尚未生效",
-    "amended": "已修改",
-    "partially_repealed": "部分失效",
-    "repealed": "已废止",
-    "replaced": "已被替代",
-    "expired": "已过期",
-}
-# Relation kinds, read from the source's side ("废止" = the source repeals the target).
-KIND_LABELS = {
-    "repeals": "废止",
-    "replaces": "替代",
-    "amends": "修改",
-    "partially_repeals": "部分废止",
-    "expires": "有效期届满",
-    "cites": "引用",
-    "version": "旧版本",
-}
-# The same kinds read from the target's side.
-KIND_LABELS_PASSIVE = {
-    "repeals": "被废止",
-    "replaces": "被替代",
-    "amends": "被修改",
-    "partially_repeals": "被部分废止",
-    "expires": "到期",
-    "cites": "被引用",
-    "version": "新版本",
-}
 COMPILATION_STATUS = {"ingested": "已入库", "failed": "解析失败", "pending": "处理中"}
 FREQUENCY_LABELS = {"immediate": "即时", "daily": "每日", "weekly": "每周", "monthly": "每月"}
 
@@ -57,7 +29,7 @@ def status_label(status: str | None) -> str:
 
 
 def kind_label(kind: str | None, passive: bool = False) -> str:
-    labels = KIND_LABELS_PASSIVE if passive else KIND_LABELS
+    labels = RELATION_LABELS_PASSIVE if passive else RELATION_LABELS
     return labels.get(kind or "", kind or "")
 
 
@@ -116,6 +88,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["linkify"] = linkify
     env.globals["COMPILATION_STATUS"] = COMPILATION_STATUS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["MONTH_LABELS"] = {"new": EVENT_LABELS["new_document"], **EVENT_LABELS}
     env.globals["CHANGE_NAMES"] = CHANGE_NAMES
     env.globals["RESTRUCTURE_NAMES"] = RESTRUCTURE_NAMES
     env.globals["FREQUENCY_LABELS"] = FREQUENCY_LABELS

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from linking.model import EDITION
 from web.render import kind_label, status_label, zh_date
 
 WIDTH = 400
@@ -89,7 +90,7 @@ def _node(data: dict[str, Any], current: bool) -> Node:
 
 def _edge(step: dict[str, Any]) -> Edge:
     evidence = step.get("evidence") or {}
-    quote = evidence.get("quote") if step.get("kind") != "version" else None  # a reason code, not a sentence
+    quote = evidence.get("quote") if step.get("kind") != EDITION else None  # a reason code, not a sentence
     return Edge(
         kind=step.get("kind") or "",
         effective_date=step.get("effective_date"),

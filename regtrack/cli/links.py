@@ -8,7 +8,7 @@ import getpass
 import typer
 from sqlalchemy import select
 
-from linking.model import RELATION_KINDS
+from linking.model import EDITION, RELATION_KINDS
 from regtrack.cli.documents import parse_as_of
 from regtrack.cli.output import out, print_json, print_table
 from regtrack.errors import UsageError
@@ -19,7 +19,7 @@ from storage.documents import find_document
 from storage.models import Relation
 
 relations_app = typer.Typer(help="The effects ledger: list relations, or correct it by hand (add/remove).")
-KINDS = (*RELATION_KINDS, "version")
+KINDS = (*RELATION_KINDS, EDITION)
 
 
 @relations_app.callback(invoke_without_command=True)

@@ -12,20 +12,20 @@ from sqlalchemy.orm import Session
 
 from diffing import compare
 from diffing.model import DocumentDiff
-from diffing.render_json import diff_to_dict
+from diffing.serialize import to_dict
 from diffing.units import with_preamble
 from ingest.decode import decode
 from ingest.errors import IngestError
 from ingest.model import Article
 from ingest.parse import parse_text
 from ingest.structure import parse_structure
+from linking.model import COMPARABLE_KINDS
 from regtrack.errors import UsageError
 from storage.documents import find_document, latest_version, latest_versions
 from storage.models import Article as ArticleRow
 from storage.models import ChangeEvent, Document, DocumentVersion, Relation, VersionDiff
 
 # Relations whose two texts are worth comparing: the new text takes the old one's place.
-COMPARABLE_KINDS = ("amends", "replaces", "version")
 
 
 def units_of(version: DocumentVersion) -> tuple[Article, ...]:
@@ -63,7 +63,7 @@ def store_diff(session: Session, old: DocumentVersion, new: DocumentVersion) -> 
         old_version_id=old.id,
         new_version_id=new.id,
         summary=diff.summary.as_dict(),
-        diff=diff_to_dict(diff, extended=True),
+        diff=to_dict(diff, extended=True),
     )
     session.add(row)
     session.flush()

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from notifications.atom import EVENT_TITLES
 from notifications.errors import BadToken
+from notifications.model import EVENT_LABELS
 from notifications.periods import check_frequency
 from notifications.tokens import read_token, verify
 from regtrack.settings import Settings
@@ -35,7 +35,7 @@ def describe_zh(filters: dict[str, Any]) -> str:
     for name, label in _FIELD_NAMES:
         values = filters.get(name) or []
         if name == "kinds":
-            values = [EVENT_TITLES.get(v, v) for v in values]
+            values = [EVENT_LABELS.get(v, v) for v in values]
         elif name in ("documents", "chains"):
             values = [f"#{v}" for v in values]
         if values:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linking.chain import STILL_IN_FORCE, ChainStep, chain, impact
+from linking.model import CHAIN_KINDS, EDITION
 from linking.model import STATUSES as STATUSES  # re-exported: the CLI and web validate --status with it
 from regtrack.errors import UsageError
 from regtrack.services.linking.status import statuses_on, to_entry
@@ -77,7 +78,6 @@ def document_detail(session: Session, doc: Document, as_of: dt.date) -> dict[str
 
 # --- the effects ledger -------------------------------------------------------------------------
 
-CHAIN_KINDS = ("replaces", "repeals", "amends", "version")
 CHAIN_LIMIT = 500  # documents in one chain; a larger component is bad data, not a chain
 
 
@@ -143,8 +143,8 @@ def chain_view(session: Session, doc: Document, as_of: dt.date) -> dict[str, Any
     """{"document", "predecessors", "successors"}: each step a document summary with the kind and
     effective date of the relation that joins it, and that relation's evidence; oldest → newest."""
     rels = _component(session, doc.id)
-    families = [(r.target_id, r.source_id, r.quote or "") for r in rels if r.kind == "version"]
-    ledger_entries = [to_entry(r) for r in rels if r.kind != "version"]
+    families = [(r.target_id, r.source_id, r.quote or "") for r in rels if r.kind == EDITION]
+    ledger_entries = [to_entry(r) for r in rels if r.kind != EDITION]
     before, after = chain(doc.id, ledger_entries, families=families)
     ids = {doc.id} | {s.doc_id for s in before} | {s.doc_id for s in after}
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}

@@ -15,8 +15,9 @@ from diffing.compare import compare
 from diffing.model import DocumentDiff
 from diffing.render_docx import render_docx
 from diffing.render_html import render_html, render_html_table
-from diffing.render_json import diff_to_dict, render_json
+from diffing.render_json import render_json
 from diffing.render_terminal import render_terminal
+from diffing.serialize import to_dict
 from tests.support.diff_corpus import DOCUMENTS, amended, inserted_article
 
 SCRIPT = "<script>alert('x')</script>"
@@ -45,7 +46,7 @@ def sample_diff() -> DocumentDiff:
 def test_json_matches_the_contract():
     diff = sample_diff()
     data = json.loads(render_json(diff))
-    assert data == diff_to_dict(diff)
+    assert data == to_dict(diff)
     assert set(data) == {"old", "new", "summary", "articles"}
     assert data["old"] == {"ref": "卫办应急发〔2010〕183号", "title": "国家卫生应急队伍管理办法（试行）"}
     assert data["new"] == {"ref": "国卫医急发〔2024〕11号", "title": "国家卫生应急队伍管理办法"}
@@ -149,8 +150,8 @@ def test_style_only_edits_inside_a_modified_article_are_not_marked():
 
 def test_extended_json_adds_what_renderers_need():
     diff = sample_diff()
-    data = diff_to_dict(diff, extended=True)
-    strict = diff_to_dict(diff)
+    data = to_dict(diff, extended=True)
+    strict = to_dict(diff)
     for full, contract, record in zip(data["articles"], strict["articles"], diff.articles, strict=True):
         assert {k: full[k] for k in contract} == contract
         assert set(full) - set(contract) == {"old_heading", "new_heading", "restructure", "cosmetic"}

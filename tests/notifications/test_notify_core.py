@@ -240,7 +240,7 @@ def test_digest_groups_events_and_keeps_only_changed_articles() -> None:
     (item,) = digest.superseded
     assert (item.old.id, item.new.id if item.new else None) == (OLD.id, NEW.id)
     assert [a.label for a in digest.amended[0].articles] == ["第5条", "第7条"]
-    assert subject(digest) == "法规动态 2024年3月：新发布1件，废止/替代1件，修订1件，引用已废止1件"
+    assert subject(digest) == "法规动态 2024年3月：新发布1件，废止/替代1件，修改1件，引用已废止1件"
 
 
 def test_article_events_alone_show_only_their_articles() -> None:

@@ -96,7 +96,7 @@ def test_digest_arrives_once_with_headers_both_parts_links_and_a_working_unsubsc
         report = digests.send_due(engine, settings, "monthly", APRIL_2, retry_delays=NO_WAIT)
         assert (report.sent, report.periods, report.ok) == (2, ["2024-02", "2024-03"], True)
         (digest,) = sink.to("alice@example.org")[1:]
-        assert digest["Subject"] == "法规动态 2024年3月：新发布1件，废止/替代1件，修订1件"
+        assert digest["Subject"] == "法规动态 2024年3月：新发布1件，废止/替代1件，修改1件"
         assert digest["From"] == "regtrack <digest@regtrack.test>" and digest["To"] == "alice@example.org"
         assert re.fullmatch(r"<regtrack\.d\d+\.monthly\.2024-03@regtrack\.test>", digest["Message-ID"])
         assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -327,10 +327,10 @@ def test_immediate_and_daily_subscribers_get_each_event_once(engine: Engine, tmp
         assert daily.sent == 2  # 10 and 11 March, one digest each (a late run catches up)
     immediate = sink.to("now@example.org")
     assert [m["Subject"] for m in immediate] == [
-        "法规动态 即时提醒：新发布1件，修订1件",
+        "法规动态 即时提醒：新发布1件，修改1件",
         "法规动态 即时提醒：新发布1件",
     ]
     assert sorted(m["Subject"] for m in sink.to("day@example.org")) == [
         "法规动态 2024年3月10日：新发布1件",
-        "法规动态 2024年3月11日：新发布1件，修订1件",
+        "法规动态 2024年3月11日：新发布1件，修改1件",
     ]

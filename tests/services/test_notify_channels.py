@@ -37,7 +37,7 @@ def test_subscriptions_with_apprise_urls_get_a_short_chat_summary(engine: Engine
     )
     ((path, payload),) = received
     assert path == "/wecom-bridge"
-    assert payload["title"] == "法规动态 2024年3月：废止/替代1件，修订1件"
+    assert payload["title"] == "法规动态 2024年3月：废止/替代1件，修改1件"
     assert (
         "废止：国家卫生应急队伍管理办法(试行) → 国家卫生应急队伍管理办法（2024-03-01）" in payload["message"]
     )
@@ -75,7 +75,7 @@ def test_preview_shows_what_the_person_would_get_and_stores_nothing(engine: Engi
     settings = make_settings(tmp_path, "unused")
     digests.subscribe(engine, settings, "p@example.org", {"keywords": ["校验"]}, "weekly")
     shown = digests.preview(engine, settings, "P@example.org", "2024-03")
-    assert shown.rendered.subject == "法规动态 2024年3月：修订1件"
+    assert shown.rendered.subject == "法规动态 2024年3月：修改1件"
     assert shown.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert digests.outbox_status(engine) == {}
     week = digests.preview(engine, settings, "p@example.org", "2024-W11")  # 11–17 March holds the 12th

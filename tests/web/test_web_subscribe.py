@@ -75,7 +75,7 @@ def test_double_opt_in_manage_and_one_click_unsubscribe(
     assert manage
     managed = mail_client.get(manage.group(1)).text
     assert "发文机关：国家卫生健康委、国家疾控局" in managed and f"跟踪沿革：#{seeded.headline_id}" in managed
-    assert "变化类型：废止、修订、条文修改" in managed
+    assert "变化类型：废止、修改、条文修改" in managed
     subscription_id = re.search(r'name="subscription_id" value="(\d+)"', managed).group(1)
     csrf = mail_client.cookies.get("regtrack_csrf")
     updated = mail_client.post(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from diffing.render_json import diff_to_dict
+from diffing.serialize import to_dict
 from regtrack.services import views
 from regtrack.services.diffs import diff_stored
 from storage.documents import DocumentFilter, find_document
@@ -81,4 +81,4 @@ def diff(
     new: str = Query(..., description="The newer document: " + REF_HELP),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    return diff_to_dict(diff_stored(session, old, new))
+    return to_dict(diff_stored(session, old, new))

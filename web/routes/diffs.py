@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from diffing.model import DocumentDiff
+from diffing.serialize import from_dict
 from regtrack.services.diffs import diff_stored
 from storage.errors import NotFound
 from storage.models import DocumentVersion, VersionDiff
 from web.deps import get_session
-from web.diffview import FORMATS, VIEWS, check_choice, diff_from_dict, download
+from web.diffview import FORMATS, VIEWS, check_choice, download
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -84,7 +85,7 @@ def stored_diff(
     row = session.get(VersionDiff, version_diff_id)
     if row is None:
         raise NotFound(f"no stored diff with id {version_diff_id}")
-    diff = diff_from_dict(row.diff)
+    diff = from_dict(row.diff)
     if fmt:
         return download(diff, fmt, f"新旧对照表-{version_diff_id}", changed_only=changed != "0")
     old_version = session.get(DocumentVersion, row.old_version_id)

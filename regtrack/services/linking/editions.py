@@ -14,9 +14,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from linking.families import version_families
-from linking.model import KnownDoc
+from linking.model import EDITION, KnownDoc
 from regtrack.services.linking.candidates import known_docs, title_key
-from regtrack.services.linking.run import FAMILY_KIND, LinkRun
+from regtrack.services.linking.run import LinkRun
 from storage.documents import chunked
 from storage.models import Document, Relation
 
@@ -48,7 +48,7 @@ def sync_families(session: Session, document_ids: Iterable[int], run: LinkRun) -
                 Relation(
                     source_id=succ,
                     target_id=pred,
-                    kind=FAMILY_KIND,
+                    kind=EDITION,
                     scope="whole",
                     effective_date=when,
                     quote=reason,
@@ -60,7 +60,7 @@ def _version_rows(session: Session, ids: Collection[int]) -> list[Relation]:
     found: dict[int, Relation] = {}
     for chunk in chunked(sorted(ids)):
         stmt = select(Relation).where(
-            Relation.kind == FAMILY_KIND, or_(Relation.source_id.in_(chunk), Relation.target_id.in_(chunk))
+            Relation.kind == EDITION, or_(Relation.source_id.in_(chunk), Relation.target_id.in_(chunk))
         )
         found.update((r.id, r) for r in session.scalars(stmt))
     return [found[i] for i in sorted(found)]

@@ -24,7 +24,7 @@ from linking.model import Citation, ExtractedRelation, SourceDoc
 from regtrack.services.linking import editions, placeholders
 from regtrack.services.linking.candidates import Catalogue, fill_title_keys, set_title_key
 from regtrack.services.linking.prefetch import Key, RunRows
-from regtrack.services.linking.run import FAMILY_KIND, LinkReport, LinkRun
+from regtrack.services.linking.run import LinkReport, LinkRun
 from storage.documents import chunked, latest_versions
 from storage.models import Blob, ChangeEvent, Compilation, Document, DocumentVersion, Relation
 
@@ -39,7 +39,7 @@ EVENT_OF_KIND = {
 
 Event = dict[str, Any]  # the columns of one change_events row
 
-__all__ = ["FAMILY_KIND", "LinkReport", "link_documents", "record_new_documents", "relink_all"]
+__all__ = ["LinkReport", "link_documents", "record_new_documents", "relink_all"]
 
 
 @dataclass

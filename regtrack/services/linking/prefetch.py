@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from regtrack.services.linking.run import FAMILY_KIND
+from linking.model import EDITION
 from storage.documents import chunked
 from storage.models import DocumentVersion, Relation
 
@@ -56,7 +56,7 @@ class RunRows:
             return {
                 key: row
                 for key, row in self._by_key.items()
-                if row.source_id == document_id and row.kind != FAMILY_KIND
+                if row.source_id == document_id and row.kind != EDITION
             }
         found: dict[Key, Relation] = {}
         for compilation_id, start, end in spans:
@@ -66,7 +66,7 @@ class RunRows:
             else:
                 held = (rows for line, rows in lines.items() if line is not None and start <= line <= end)
             for rows in held:
-                found.update((key, row) for key, row in rows.items() if row.kind != FAMILY_KIND)
+                found.update((key, row) for key, row in rows.items() if row.kind != EDITION)
         return found
 
     def find(self, key: Key) -> Relation | None:
@@ -122,14 +122,14 @@ def _read_from(session: Session, spans: Iterable[Span]) -> list[Relation]:
         lines: list[ColumnElement[bool]] = [
             (Relation.compilation_id == c) & Relation.line.between(s, e) for c, s, e in chunk
         ]
-        rows += session.scalars(select(Relation).where(Relation.kind != FAMILY_KIND, or_(*lines)))
+        rows += session.scalars(select(Relation).where(Relation.kind != EDITION, or_(*lines)))
     return rows
 
 
 def _stated_by_source(session: Session, document_ids: Sequence[int]) -> list[Relation]:
     rows: list[Relation] = []
     for chunk in chunked(document_ids):
-        stmt = select(Relation).where(Relation.kind != FAMILY_KIND, Relation.source_id.in_(chunk))
+        stmt = select(Relation).where(Relation.kind != EDITION, Relation.source_id.in_(chunk))
         rows += session.scalars(stmt)
     return rows
 

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 from storage.models import Relation
 
-FAMILY_KIND = "version"  # successor → predecessor edge between editions of one instrument
-
 
 @dataclass
 class LinkReport:

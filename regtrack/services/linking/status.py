@@ -9,7 +9,7 @@ from typing import Protocol
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from linking.model import LedgerEntry
+from linking.model import STATUS_KINDS, LedgerEntry
 from linking.status import status_on
 from storage.models import Relation
 from storage.relations import LedgerRow, ledger_rows
@@ -26,7 +26,6 @@ def to_entry(rel: Relation | Row[LedgerRow]) -> LedgerEntry:
 
 
 # The relation kinds ``status_on`` reads; a law's thousands of citations (cites) are not among them.
-STATUS_KINDS = ("repeals", "replaces", "partially_repeals", "amends", "expires")
 
 
 class Dated(Protocol):
