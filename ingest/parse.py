@@ -6,6 +6,9 @@ from ingest.metadata import document_from_span, field_problems
 from ingest.model import ParsedCompilation
 from ingest.segment import PAGE_BREAK, segment_compilation
 
+# Stored on every compilation and version it produced. Bump it when a change to ingest changes what
+# it finds: an ingest of bytes parsed by another version then parses them again instead of
+# answering "unchanged" (regtrack.services.ingest).
 PARSER_VERSION = "1"
 
 

@@ -6,7 +6,7 @@ stage's plain ``EventData``, with both documents and the relation's old/new side
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from linking.model import SUPERSESSION_KINDS
 from notifications.model import DocInfo, EventData
+from storage.documents import chunked
 from storage.models import ChangeEvent, Document, Relation, Subscriber, Subscription, VersionDiff
 
 CHUNK = 900  # ids per IN (...) list, below SQLite's bound-parameter limit
@@ -28,12 +29,6 @@ def db_time(session: Session, moment: datetime) -> datetime:
     return (
         utc.replace(tzinfo=None) if session.get_bind().dialect.name == "sqlite" else utc.replace(tzinfo=UTC)
     )
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    items = sorted(set(ids))
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
 
 
 # -- subscribers and subscriptions ---------------------------------------------------------
@@ -146,7 +141,7 @@ def channel_subscriptions(
 ) -> dict[int, list[Subscription]]:
     """{subscriber id: active subscriptions at this frequency that have chat channels}."""
     found: dict[int, list[Subscription]] = {}
-    for chunk in _chunks(subscriber_ids):
+    for chunk in chunked(sorted(set(subscriber_ids)), CHUNK):
         stmt = select(Subscription).where(
             Subscription.subscriber_id.in_(chunk),
             Subscription.active.is_(True),
@@ -164,7 +159,7 @@ def channel_subscriptions(
 def _doc_infos(session: Session, ids: Iterable[int]) -> dict[int, DocInfo]:
     cols = (Document.id, Document.title, Document.doc_number, Document.issuer, Document.category)
     docs: dict[int, DocInfo] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunked(sorted(set(ids)), CHUNK):
         stmt = select(*cols, Document.keywords, Document.effective_date).where(Document.id.in_(chunk))
         for id_, title, number, issuer, category, keywords, effective in session.execute(stmt):
             docs[id_] = DocInfo(id_, title, number, issuer, category, tuple(keywords or ()), effective)
@@ -173,7 +168,7 @@ def _doc_infos(session: Session, ids: Iterable[int]) -> dict[int, DocInfo]:
 
 def _relations(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int, str, Any]]:
     rels: dict[int, tuple[str, int, str, Any]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunked(sorted(set(ids)), CHUNK):
         stmt = select(Relation.id, Relation.kind, Relation.target_id, Relation.scope, Relation.effective_date)
         for id_, kind, target, scope, effective in session.execute(stmt.where(Relation.id.in_(chunk))):
             rels[id_] = (kind, target, scope, effective)
@@ -229,7 +224,7 @@ def events_since(session: Session, since: datetime, after_id: int = 0) -> list[E
 
 def events_by_id(session: Session, ids: Iterable[int]) -> list[EventData]:
     events: list[EventData] = []
-    for chunk in _chunks(ids):
+    for chunk in chunked(sorted(set(ids)), CHUNK):
         events += _event_data(session, select(ChangeEvent).where(ChangeEvent.id.in_(chunk)))
     return sorted(events, key=lambda e: e.id)
 
@@ -249,7 +244,7 @@ def max_event_id(session: Session) -> int:
 def stored_diffs(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """{version diff id: the diff JSON (diffing's contract)}."""
     diffs: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunked(sorted(set(ids)), CHUNK):
         for id_, diff in session.execute(
             select(VersionDiff.id, VersionDiff.diff).where(VersionDiff.id.in_(chunk))
         ):

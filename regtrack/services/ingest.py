@@ -19,7 +19,7 @@ from ingest.decode import DecodedText, decode
 from ingest.errors import DecodeError, IngestError
 from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
-from ingest.parse import parse_text
+from ingest.parse import PARSER_VERSION, parse_text
 from regtrack.errors import UsageError, one_line
 from regtrack.services import diffs
 from regtrack.services.linking import link
@@ -31,9 +31,6 @@ from storage.models import Blob, Compilation, DocumentVersion
 
 # What one bad input can raise without the others being affected (a database failure is not one).
 INPUT_ERRORS = (IngestError, StorageError, UsageError)
-
-# Bump when a parser change should make `reingest` re-parse stored compilations.
-PARSER_VERSION = "1"
 
 
 @dataclass
@@ -123,12 +120,16 @@ def ingest_bytes(
 def _ingested_compilation(engine: Engine, digest: str) -> int | None:
     with transaction(engine) as session:
         return session.scalars(
-            select(Compilation.id).where(Compilation.sha256 == digest, Compilation.status == "ingested")
+            select(Compilation.id).where(
+                Compilation.sha256 == digest,
+                Compilation.status == "ingested",
+                Compilation.parser_version == PARSER_VERSION,
+            )
         ).first()
 
 
 def _register(engine: Engine, data: bytes, origin: str, source_id: int | None) -> tuple[int, str, bool]:
-    """Store the raw bytes and the compilation row; True when it was already fully ingested."""
+    """Store the raw bytes and the compilation row; True when this parser already ingested them."""
     with transaction(engine, write=True) as session:
         digest = put_blob(session, data)
         # Insert-or-nothing: two workers registering the same new bytes at once both go on.
@@ -139,7 +140,7 @@ def _register(engine: Engine, data: bytes, origin: str, source_id: int | None) -
             .on_conflict_do_nothing(index_elements=["sha256"])
         )
         comp = session.scalars(select(Compilation).where(Compilation.sha256 == digest)).one()
-        return comp.id, digest, comp.status == "ingested"
+        return comp.id, digest, comp.status == "ingested" and comp.parser_version == PARSER_VERSION
 
 
 def _parse_and_store(
@@ -152,7 +153,8 @@ def _parse_and_store(
                 comp = session.scalars(
                     select(Compilation).where(Compilation.id == compilation_id).with_for_update()
                 ).one()
-                if comp.status == "ingested" and not force:  # another worker finished it meanwhile
+                current = comp.status == "ingested" and comp.parser_version == PARSER_VERSION
+                if current and not force:  # another worker finished it meanwhile
                     return IngestOutcome(comp.id, comp.sha256, origin, "unchanged")
                 stored = store_parsed(session, comp, parsed, PARSER_VERSION)
                 warnings = list(parsed.warnings)

@@ -19,6 +19,7 @@ from sqlalchemy import exists, insert, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from ingest.decode import decode
+from linking import sources
 from linking.extract import extract_relations
 from linking.model import Citation, ExtractedRelation, SourceDoc
 from regtrack.services.linking import editions, placeholders
@@ -67,19 +68,23 @@ def source_doc(
     doc: Document, version: DocumentVersion, lines: Sequence[str], children: Sequence[str]
 ) -> SourceDoc:
     """What extraction reads: the compilation's own lines of the version, so evidence lines are real."""
-    start, end = version.start_line or 1, version.end_line or len(lines)
-    text = "\n".join(lines[start - 1 : end]) if lines else version.text
-    return SourceDoc(
-        key=str(doc.id),
-        text=text,
-        start_line=start if lines else 1,
-        doc_number_canonical=doc.doc_number_canonical,
+    if not lines:  # a version with no compilation lines (an import): its own text, from line 1
+        lines = version.text.split("\n")
+        start, end = 1, len(lines)
+    else:
+        start, end = version.start_line or 1, version.end_line or len(lines)
+    return sources.source_doc(
+        str(doc.id),
+        lines,
+        start,
+        end,
         title=doc.title,
-        issuers=tuple(doc.issuers or ()),
+        doc_number_canonical=doc.doc_number_canonical,
+        issuers=doc.issuers or (),
         written_date=doc.written_date,
         published_date=doc.published_date,
         effective_date=doc.effective_date,
-        own_titles=tuple(children),
+        own_titles=children,
     )
 
 
