@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,6 @@ class Settings:
     admin_token: str | None
     prefect_api_url: str | None
     fetch_retries: int = 2  # retries of a failed download in the Prefect flows
-    extra: dict[str, str] = field(default_factory=dict)
     smtp_workers: int = 4  # digests handed to the mail server in parallel (REGTRACK_SMTP_WORKERS)
     page_cache_mb: int = (
         64  # rendered reading pages kept per web worker; 0 turns it off (REGTRACK_PAGE_CACHE_MB)

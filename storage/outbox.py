@@ -163,20 +163,6 @@ def status_counts(session: Session, frequency: str | None = None) -> dict[str, i
     return {status: n for status, n in session.execute(stmt)}
 
 
-def list_deliveries(
-    session: Session, status: str | None = None, limit: int = 100
-) -> list[tuple[Delivery, str]]:
-    stmt = (
-        select(Delivery, Subscriber.email)
-        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .order_by(Delivery.id.desc())
-        .limit(limit)
-    )
-    if status:
-        stmt = stmt.where(Delivery.status == status)
-    return [(d, email) for d, email in session.execute(stmt)]
-
-
 def resolve_unknown(session: Session, to_status: str) -> int:
     """An operator's decision on ``unknown`` rows: ``sent`` (it arrived) or ``pending`` (send it)."""
     assert to_status in ("sent", "pending"), to_status

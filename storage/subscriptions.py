@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -235,10 +235,6 @@ def latest_events(session: Session, before_id: int | None, limit: int) -> list[E
     if before_id is not None:
         stmt = stmt.where(ChangeEvent.id < before_id)
     return sorted(_event_data(session, stmt), key=lambda e: -e.id)
-
-
-def max_event_id(session: Session) -> int:
-    return session.scalar(select(func.max(ChangeEvent.id))) or 0
 
 
 def stored_diffs(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
