@@ -166,10 +166,7 @@ def metadata_tally(case: Case) -> tuple[int, int, list[str]]:
     for name, value in stated.items():
         want = _canonical(value) if name == "identifier" else sorted(value) if name == "issuers" else value
         got = _meta_value(document, name)
-        if name == "title":
-            ok = title_key(str(got or "")) == title_key(str(want))
-        else:
-            ok = got == want
+        ok = title_key(str(got or "")) == title_key(str(want)) if name == "title" else got == want
         right += ok
         if not ok:
             wrong.append(f"{case.id}: {name} {got!r} != {want!r}")
