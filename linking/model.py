@@ -94,11 +94,12 @@ class Citation:
 class ExtractedRelation:
     """One relation a sentence of the source states.
 
-    ``citation`` is the target (None for ``expires``: the source's own life). ``scope`` is
+    ``citation`` is the target; None when the source itself is acted on (``expires``: its own life;
+    an amendment its header records, with the amending decision as ``subject``). ``scope`` is
     "whole" or the part concerned ("附件2", "第五条"). ``effective_date`` is the date the relation
     takes effect: the source's 施行 date, or for ``expires`` the last day the source is in force.
     ``subject`` is set when the acting document is not the source itself but one it announces:
-    004 line 7 ``WS/T 347—2024 …（代替WS/T 347—2011）`` inside a 通告.
+    004 line 7 ``WS/T 347—2024 …（代替WS/T 347—2011）`` inside a 通告, or one its header names.
     """
 
     kind: str

@@ -155,8 +155,10 @@ def _resolve(session: Session, works: Sequence[_Work], run: LinkRun) -> None:
     for work in works:
         pairs: list[tuple[int | Document, int | Document]] = []
         for rel in work.extracted:
+            # no subject: the document itself acts; no citation: it is acted on (its own expiry, or
+            # an amendment its header records: 根据《国务院关于修改…的决定》修订)
             source = work.doc.id if rel.subject is None else next(targets)
-            pairs.append((source, source if rel.citation is None else next(targets)))
+            pairs.append((source, work.doc.id if rel.citation is None else next(targets)))
         ends.append(pairs)
     cited.create()  # placeholder ids exist only now
     for work, pairs in zip(works, ends, strict=True):
