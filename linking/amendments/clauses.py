@@ -47,7 +47,7 @@ _PATTERNS = (
     ),
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
-_LEAD = re.compile(r"^(?:并且|并将|同时将|同时|并|将|把|另)")
+_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:并且|并将|同时将|同时|并|将|把|另)?")
 # Words that change a text; a clause with none of them (对…作如下修改, 本决定自…施行) says nothing to apply.
 _VERBS = re.compile(r"修改为|改为|删去|删除|增加|增写|合并|移作|调整为|废止第")
 _UNITS = {"条": "article", "款": "paragraph", "项": "item"}

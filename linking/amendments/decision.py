@@ -17,15 +17,21 @@ from linking.amendments.quotes import Masked, mask
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[0-9０-９]+[.．、]|[（(][一二三四五六七八九十]+[）)])"
 )
-_TARGET = re.compile(r"^(?:将|删去|在|对|修改|把)?《(?P<name>[^》]+)》")
+# 将《X》第… / 删去《X》第… / 对《X》作如下修改; a bare 《X》 only as a numbered heading (一、《X》).
+_TARGET = re.compile(r"^(?:(?:将|删去|在|对|修改|把)《(?P<name>[^》]+)》|《(?P<heading>[^》]+)》[:：]?$)")
 _ONE_TARGET = re.compile(r"关于(?:修改|修订)《(?P<name>[^》]+)》的决定")
 _AMENDMENT = re.compile(r"^(?P<name>.+?)修正案(?:[（(][一二三四五六七八九十]+[）)])?$")
 # 此外，对相关行政法规中的条文序号作相应调整 (2022-03-29 and 2024-12-06 decisions, last line of 附件1).
 _REORDER = re.compile(r"(?:条文|条款|章节)(?:的)?(?:顺序|序号)作(?:相应|了相应)调整")
 _SENTENCE = re.compile(r"[。；;]")
-# Between clauses: a comma not before 作为 (增加一条，作为第N条 is one clause), or a closed quote
-# followed at once by the next clause.
-_CLAUSE = re.compile(r"[，,](?!作为)|(?<=\ue001)(?=[第将删增在原并])")
+# Between clauses: a comma not before 作为 (增加一条，作为第N条 is one clause); a closed quote followed
+# at once by the next clause; a numbered part run into the line before, as web pages print a
+# decision on one line (交通运输部关于修改《民用航空器国籍登记规定》的决定, 2022-07-12: …作如下修改：
+# 一、将第六条修改为：“…”二、将第二十一条修改为…).
+_CLAUSE = re.compile(
+    r"[，,](?!作为)|[:：](?=[一二三四五六七八九十]+、)|(?<=\ue001)(?=[第将删增在原并])"
+    r"|(?<=\ue001)[一二三四五六七八九十]+、"
+)
 _BLANKS = re.compile(r"\s+")
 
 
@@ -46,8 +52,8 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
         numbered = _NUMBERED.match(skeleton)
         skeleton = skeleton[numbered.end() :] if numbered else skeleton
         named = _TARGET.match(skeleton)
-        if named:
-            target = named["name"]
+        if named and (named["name"] or numbered):
+            target = named["name"] or named["heading"]
             skeleton = skeleton.replace(f"《{target}》", "※", 1)
         elif numbered and default is None:
             target = None  # 附件2's list of repealed regulations follows the last target

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 _PAIRS = {"“": "”", "「": "」", '"': '"', "＂": "＂", "『": "』"}
 MARK = re.compile("\ue000(\\d+)\ue001")
 _INNER = str.maketrans({"‘": "“", "’": "”"})
+# Inside a “…” quote an opening “ can only open a paragraph (quotes within are ‘…’); pages that
+# print a decision on one line keep it without the line break (2022-07-12 交通运输部 decision 一:
+# …承担《国际民用航空公约》规定的职责和义务。“中华人民共和国根据…).
+_PARAGRAPH_OPEN = re.compile(r"\s*\n\s*[“「\"＂『]?|(?<=[。；：！？])[“「＂『]")
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,9 @@ class Masked:
 
     def paragraphs(self, index: int) -> tuple[str, ...]:
         """The quote's paragraphs as the amended text will hold them."""
-        lines = [line.strip() for line in self.quotes[index].split("\n")]
-        return tuple(_open_mark_dropped(line).translate(_INNER) for line in lines if line)
+        text = self.quotes[index]
+        lines = [line.strip() for line in _PARAGRAPH_OPEN.split(text)]
+        return tuple(line.translate(_INNER) for line in lines if line)
 
     def text(self, index: int) -> str:
         return "\n".join(self.paragraphs(index))
@@ -43,10 +48,6 @@ class Masked:
             found.append((line, part))
             line += 1 + sum(self.quotes[int(m[1])].count("\n") for m in MARK.finditer(part))
         return found
-
-
-def _open_mark_dropped(line: str) -> str:
-    return line[1:] if line[:1] in _PAIRS else line
 
 
 def mask(text: str) -> Masked:
