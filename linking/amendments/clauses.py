@@ -63,10 +63,16 @@ class Read:
 
 
 def read_clause(
-    clause: str, masked: Masked, line: int, context: tuple[Place, ...], substituted: tuple[Place, ...] | None
+    clause: str,
+    masked: Masked,
+    line: int,
+    target: str,
+    context: tuple[Place, ...],
+    substituted: tuple[Place, ...] | None,
 ) -> Read:
-    body = _LEAD.sub("", clause)
-    quote = masked.unmask(clause)
+    """Read ``clause`` (masked, ※ for 《target》) against the places the clauses before it named."""
+    body = _LEAD.sub("", _target_dropped(clause, target))
+    quote = masked.unmask(clause).replace("※", f"《{target}》")
     if not _VERBS.search(body):
         return Read((), context, substituted)
     for kind, pattern in _COMPILED:
@@ -77,6 +83,13 @@ def read_clause(
             except PlaceError as error:
                 return Read((Unsupported(str(error), quote, line),), (), None)
     return Read((Unsupported("a form this parser does not read", quote, line),), (), None)
+
+
+def _target_dropped(clause: str, target: str) -> str:
+    """将《X》第… and, in a 修正案, the law named bare (将刑法第十七条…) read as 将第…."""
+    for name in ("※", target, target.removeprefix("中华人民共和国")):
+        clause = clause.replace(f"{name}第", "第")
+    return clause
 
 
 @dataclass(frozen=True)

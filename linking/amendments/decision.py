@@ -24,12 +24,13 @@ _AMENDMENT = re.compile(r"^(?P<name>.+?)修正案(?:[（(][一二三四五六七
 # 此外，对相关行政法规中的条文序号作相应调整 (2022-03-29 and 2024-12-06 decisions, last line of 附件1).
 _REORDER = re.compile(r"(?:条文|条款|章节)(?:的)?(?:顺序|序号)作(?:相应|了相应)调整")
 _SENTENCE = re.compile(r"[。；;]")
-# Between clauses: a comma not before 作为 (增加一条，作为第N条 is one clause); a closed quote followed
+# Between clauses: a comma not before 作为 (增加一条，作为第N条 is one clause); 、原 between renumberings
+# (2024-12-06 decision 九: 原第五项改为第二项、原第七项改为第三项); a closed quote followed
 # at once by the next clause; a numbered part run into the line before, as web pages print a
 # decision on one line (交通运输部关于修改《民用航空器国籍登记规定》的决定, 2022-07-12: …作如下修改：
 # 一、将第六条修改为：“…”二、将第二十一条修改为…).
 _CLAUSE = re.compile(
-    r"[，,](?!作为)|[:：](?=[一二三四五六七八九十]+、)|(?<=\ue001)(?=[第将删增在原并])"
+    r"[，,](?!作为)|、(?=原第)|[:：](?=[一二三四五六七八九十]+、)|(?<=\ue001)(?=[第将删增在原并])"
     r"|(?<=\ue001)[一二三四五六七八九十]+、"
 )
 _BLANKS = re.compile(r"\s+")
@@ -47,6 +48,7 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
     default = _default_target(title)
     groups: dict[str, list[Instruction]] = {}
     target = default
+    context: tuple[Place, ...] = ()  # a paragraph may go on with the article the one before named
     for line, raw in lines:
         skeleton = _BLANKS.sub("", raw).lstrip("#")
         numbered = _NUMBERED.match(skeleton)
@@ -55,12 +57,13 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
         if named and (named["name"] or numbered):
             target = named["name"] or named["heading"]
             skeleton = skeleton.replace(f"《{target}》", "※", 1)
+            context = ()
         elif numbered and default is None:
             target = None  # 附件2's list of repealed regulations follows the last target
         if target is None or not skeleton:
             continue
-        skeleton = _bare_names_marked(skeleton, target)
-        groups.setdefault(target, []).extend(_instructions(skeleton, masked, line))
+        found, context = _instructions(skeleton, masked, line, target, context)
+        groups.setdefault(target, []).extend(found)
     return tuple(TargetInstructions(name, tuple(found)) for name, found in groups.items() if found)
 
 
@@ -73,16 +76,10 @@ def _default_target(title: str) -> str | None:
     return None
 
 
-def _bare_names_marked(skeleton: str, target: str) -> str:
-    """将刑法第…: the law named without 《》 in a 修正案 is the target, like ※."""
-    for name in (target, target.removeprefix("中华人民共和国"), "※"):
-        skeleton = skeleton.replace(f"{name}第", "第")
-    return skeleton
-
-
-def _instructions(skeleton: str, masked: Masked, line: int) -> list[Instruction]:
+def _instructions(
+    skeleton: str, masked: Masked, line: int, target: str, context: tuple[Place, ...]
+) -> tuple[list[Instruction], tuple[Place, ...]]:
     found: list[Instruction] = []
-    context: tuple[Place, ...] = ()
     substituted: tuple[Place, ...] | None = None
     for sentence in _SENTENCE.split(skeleton):
         if _REORDER.search(sentence):
@@ -91,7 +88,7 @@ def _instructions(skeleton: str, masked: Masked, line: int) -> list[Instruction]
         for clause in _CLAUSE.split(sentence):
             if not clause:
                 continue
-            read = read_clause(clause, masked, line, context, substituted)
+            read = read_clause(clause, masked, line, target, context, substituted)
             found.extend(read.instructions)
             context, substituted = read.context or context, read.substituted
-    return found
+    return found, context

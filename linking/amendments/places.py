@@ -14,7 +14,8 @@ from linking.amendments.model import Place
 
 NUM = "[一二三四五六七八九十百千零〇两0-9０-９]+"
 # One run of places as the grammar sees it; parse_places reads it.
-LOCS = rf"(?:第[（(]?{NUM}[）)]?[条款项](?:之[一二三四五六七八九十]+)?|、|和|及|至)*第[（(]?{NUM}[）)]?[条款项](?:之[一二三四五六七八九十]+)?"
+_ONE = rf"第[（(]?{NUM}[）)]?(?:、{NUM})*[条款项](?:之[一二三四五六七八九十]+)?"
+LOCS = rf"(?:{_ONE}|、|和|及|至)*{_ONE}"
 _NUMBER_LIST = re.compile(rf"第((?:{NUM}、)+{NUM})([条款项])")
 _TOKEN = re.compile(rf"第[（(]?(?P<n>{NUM})[）)]?(?P<unit>[条款项])(?P<sub>之{NUM})?|(?P<join>、|和|及|至)")
 _LEVEL = {"条": 0, "款": 1, "项": 2}
