@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ingest.model import Article
 from ingest.numerals import cn_to_int, int_to_cn
@@ -62,20 +63,20 @@ class _Text:
         if place.paragraph is not None:
             if not 0 < place.paragraph <= len(draft.paragraphs):
                 raise ConsolidationError(
-                    instruction, f"{_name(place)}: the article has {len(draft.paragraphs)} 款"
+                    instruction, f"{place.describe()}: the article has {len(draft.paragraphs)} 款"
                 )
             return draft.paragraphs[place.paragraph - 1]
         with_items = [p for p in draft.paragraphs if p.items]
         if len(with_items) != 1:
             raise ConsolidationError(
-                instruction, f"{_name(place)}: {len(with_items)} 款 of the article have 项"
+                instruction, f"{place.describe()}: {len(with_items)} 款 of the article have 项"
             )
         return with_items[0]
 
     def item(self, place: Place, instruction: Instruction) -> tuple[Paragraph, int]:
         paragraph = self.paragraph(place, instruction)
         if not 0 < (place.item or 0) <= len(paragraph.items):
-            raise ConsolidationError(instruction, f"{_name(place)}: the 款 has {len(paragraph.items)} 项")
+            raise ConsolidationError(instruction, f"{place.describe()}: the 款 has {len(paragraph.items)} 项")
         return paragraph, (place.item or 0) - 1
 
     def slots(self, place: Place, instruction: Instruction) -> list[tuple[Paragraph, int | None]]:
@@ -92,15 +93,6 @@ class _Text:
 
 def _cn(number: int | None) -> str:
     return int_to_cn(number) if number else "?"
-
-
-def _name(place: Place) -> str:
-    if place.article is None:
-        return "the whole text"
-    parts = [f"第{_cn(place.article)}条"]
-    parts += [f"第{_cn(place.paragraph)}款"] if place.paragraph else []
-    parts += [f"第{_cn(place.item)}项"] if place.item else []
-    return "".join(parts)
 
 
 def apply(articles: Sequence[Article], instructions: Sequence[Instruction]) -> tuple[Article, ...]:
@@ -164,9 +156,11 @@ def _substitute(text: _Text, instruction: Substitute) -> None:
 
 def _check_found(instruction: Instruction, place: Place, quoted: str, found: int, every: bool) -> None:
     if found == 0:
-        raise ConsolidationError(instruction, f"“{quoted}” is not in {_name(place)}")
+        raise ConsolidationError(instruction, f"“{quoted}” is not in {place.describe()}")
     if found > 1 and not every:
-        raise ConsolidationError(instruction, f"“{quoted}” is {found} times in {_name(place)}, one was meant")
+        raise ConsolidationError(
+            instruction, f"“{quoted}” is {found} times in {place.describe()}, one was meant"
+        )
 
 
 def _insert_text(text: _Text, instruction: InsertText) -> None:
@@ -253,7 +247,7 @@ def _nothing(text: _Text, instruction: Renumber | Reorder) -> None:
     """Renumbering is done for every text at the end, and checked against what the decision says."""
 
 
-_ONE = {
+_ONE: dict[type, Callable[[_Text, Any], None]] = {
     Replace: _replace,
     Substitute: _substitute,
     Delete: _delete,
@@ -309,7 +303,7 @@ def _label(path: tuple[str, ...], number: int) -> str:
 
 def _check_renumbering(text: _Text, ordered: list[Draft], instructions: Sequence[Instruction]) -> None:
     first = min((d.old for d in text.drafts if d.old), default=1)
-    new_number = {d.old: first + k for k, d in enumerate(ordered) if d.old is not None}
+    new_number: dict[int, int] = {d.old: first + k for k, d in enumerate(ordered) if d.old is not None}
     for instruction in instructions:
         if not isinstance(instruction, Renumber):
             continue
@@ -317,7 +311,7 @@ def _check_renumbering(text: _Text, ordered: list[Draft], instructions: Sequence
         if old.item is not None or old.paragraph is not None:
             _check_item_renumbering(text, instruction)
             continue
-        got = new_number.get(old.article)
+        got = new_number.get(old.article or 0)
         if got != new.article:
             raise ConsolidationError(
                 instruction,
@@ -331,7 +325,7 @@ def _check_item_renumbering(text: _Text, instruction: Renumber) -> None:
         raise ConsolidationError(instruction, "not applied: moving a 款 or 项 to another place")
     paragraph = text.paragraph(old, instruction)
     if paragraph.item_numbers.get(old.item - 1) != new.item:
-        raise ConsolidationError(instruction, f"{_name(old)} does not become 第{_cn(new.item)}项")
+        raise ConsolidationError(instruction, f"{old.describe()} does not become 第{_cn(new.item)}项")
 
 
 def _last_insert(instructions: Sequence[Instruction]) -> Instruction:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.numerals import int_to_cn
+
 
 @dataclass(frozen=True)
 class Place:
@@ -21,9 +23,9 @@ class Place:
     def describe(self) -> str:
         if self.article is None:
             return "the whole text"
-        parts = [f"第{self.article}条"]
-        parts += [f"第{self.paragraph}款"] if self.paragraph else []
-        parts += [f"第{self.item}项"] if self.item else []
+        parts = [f"第{int_to_cn(self.article)}条"]
+        parts += [f"第{int_to_cn(self.paragraph)}款"] if self.paragraph else []
+        parts += [f"第{int_to_cn(self.item)}项"] if self.item else []
         return "".join(parts)
 
 
