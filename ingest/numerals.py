@@ -47,3 +47,27 @@ def _read_with_units(text: str, original: str) -> int:
         else:
             raise ValueError(f"not a numeral: {original!r}")
     return total + section + digit
+
+
+_WRITE_DIGITS = "零一二三四五六七八九"
+_WRITE_UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+
+
+def int_to_cn(n: int) -> str:
+    """Write an article number the way laws do: 15 -> "十五", 102 -> "一百零二", 110 -> "一百一十".
+
+    The inverse of ``cn_to_int`` for 1..9999; consolidation needs it to write 第N条 after renumbering.
+    """
+    if not 0 < n < 10_000:
+        raise ValueError(f"no article number: {n}")
+    parts: list[str] = []
+    zero = False
+    for unit, name in _WRITE_UNITS:
+        digit = n // unit % 10
+        if digit:
+            parts.append(("零" if zero else "") + _WRITE_DIGITS[digit] + name)
+            zero = False
+        elif parts:
+            zero = True
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text

@@ -8,4 +8,6 @@ Pure functions over frozen dataclasses (``linking.model``); no database, no Pref
 - ``families.version_families(docs)``: editions of one instrument, oldest → newest.
 - ``status.status_on(doc_id, as_of, ledger, effective_date=, expiry_date=)``: 时效性 on a date.
 - ``chain.chain(doc_id, ledger, families=)`` and ``chain.impact(ledger_cites, statuses)``.
+- ``amendments.decision.parse_decision(text, title=None)``: a 修改决定/修正案 as typed instructions per target.
+- ``consolidate.apply(articles, instructions)``: the amended text, or ``ConsolidationError``.
 """

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.numerals import cn_to_int
+from ingest.numerals import cn_to_int, int_to_cn
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,8 @@ def test_round_trips_article_numbers(n):
 def test_never_crashes_otherwise(text):
     with contextlib.suppress(ValueError):
         assert cn_to_int(text) >= 0
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_writes_article_numbers_as_laws_do(n):
+    assert int_to_cn(n) == _to_cn(n)
