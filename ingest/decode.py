@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -57,7 +58,7 @@ def decode(
         text, metadata = page.text, page.metadata
     else:
         text, encoding = decode_plain(data)
-    text = normalize_newlines(text)
+    text = unify_ideographs(normalize_newlines(text))
     if not text.strip():
         raise DecodeError("empty file (no text after decoding)")
     return DecodedText(text=text, encoding=encoding, media=media, html_metadata=metadata)
@@ -70,6 +71,19 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 def normalize_newlines(text: str) -> str:
     return _LINE_BREAKS.sub("\n", text)
+
+
+# PDF text of common CJK fonts decodes to Kangxi radicals and compatibility ideographs (第⼗条, ⼈, ⽣:
+# the 医疗机构管理条例 printed with such a font gave 6 of its 55 articles). NFKC maps each to the
+# unified ideograph; it is applied to these blocks alone, so full-width punctuation stays as written.
+_LOOKALIKE_IDEOGRAPHS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def unify_ideographs(text: str) -> str:
+    """Kangxi radicals and CJK compatibility ideographs as the ideographs they stand for (⼗ → 十)."""
+    if not _LOOKALIKE_IDEOGRAPHS.search(text):
+        return text
+    return _LOOKALIKE_IDEOGRAPHS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 _BINARY_MAGIC = (

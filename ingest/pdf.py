@@ -7,6 +7,7 @@ repeated headers, footers and page numbers stay in and are removed by the normal
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zlib
 
@@ -25,6 +26,10 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.errors import DecodeError
 from ingest.limits import human_size
+
+# pdfminer logs what it thinks of a font ("Could not get FontBBox from font descriptor") a hundred
+# times per file; with no handler Python prints that at the user. It belongs in the log, if any.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 MAX_PAGES = 3000  # the largest sample compilation is about 150 pages
 MAX_CHARS = 20_000_000  # extracted characters over the whole file
