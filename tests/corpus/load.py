@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -15,15 +16,22 @@ from tests.corpus.split import split_of
 CORPUS = Path(os.environ.get("REGTRACK_CORPUS_DIR") or Path(__file__).resolve().parent)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^#{1,6}[ \t]*", re.M)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)  # YAML of static-site sources (VuePress)
+_CONTAINER = re.compile(r"^:::.*$", re.M)  # ::: tip 修订信息 … :::
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def plain_text(raw: str, suffix: str) -> str:
-    """The text a reader sees: Markdown headings, comments and bold marks dropped, nothing else."""
+    """The text a reader sees: Markdown markup (front matter, headings, comments, containers, links,
+    bold marks, HTML entities such as &emsp;) dropped or resolved, nothing else."""
     if suffix != ".md":
         return raw
-    text = _COMMENT.sub("", raw)
+    text = _FRONT_MATTER.sub("", raw)
+    text = _COMMENT.sub("", text)
+    text = _CONTAINER.sub("", text)
     text = _HEADING.sub("", text)
-    return text.replace("**", "")
+    text = _LINK.sub(r"\1", text)
+    return html.unescape(text.replace("**", ""))
 
 
 @dataclass(frozen=True)
