@@ -25,9 +25,12 @@ def compare(
 ) -> DocumentDiff:
     """Diff two unit lists into change records, in the new document's order.
 
-    Pairs are found on comparison keys of the unit bodies (see ``diffing.align``); whether a
-    pair changed is decided on the keys of the whole units, so width, bracket, dash, blank and
-    line-break differences are not amendments; the character ops are made on the original texts.
+    Pairs are found on comparison keys of the unit bodies (see ``diffing.align``). A record's
+    ``change`` says what happened to the text: whether it changed is decided on the body keys, so
+    width, bracket, dash, blank and line-break differences are not amendments, and neither is a
+    new number; where the unit went is said apart (``moved``: out of the common order,
+    ``renumbered``: another label). A unit whose text is the same but whose place is not is
+    ``moved``. The character ops are made on the original texts.
     """
     old_units, new_units = tuple(old_units), tuple(new_units)
     old_keys = [unit_keys(unit) for unit in old_units]
@@ -38,7 +41,7 @@ def compare(
         [unit.label for unit in old_units],
         [unit.label for unit in new_units],
     )
-    sides = _Sides(old_units, new_units, [full for full, _ in old_keys], [full for full, _ in new_keys])
+    sides = _Sides(old_units, new_units, old_keys, new_keys)
     articles = tuple(change for match in _in_new_order(matches) for change in sides.records(match))
     counts = Counter(article.change for article in articles)
     return DocumentDiff(
@@ -60,11 +63,13 @@ def unit_keys(unit: Article) -> tuple[str, str]:
 
 
 class _Sides:
-    """Both unit lists with their full keys, turning matches into change records."""
+    """Both unit lists with their (whole, body) keys, turning matches into change records."""
 
-    def __init__(self, old_units, new_units, old_full, new_full) -> None:
+    def __init__(self, old_units, new_units, old_keys, new_keys) -> None:
         self.old_units, self.new_units = old_units, new_units
-        self.old_full, self.new_full = old_full, new_full
+        self.old_body, self.new_body = [body for _, body in old_keys], [body for _, body in new_keys]
+        # a split or merge is judged on whole units: a piece's new 第N条 marker is new text
+        self.old_full, self.new_full = [full for full, _ in old_keys], [full for full, _ in new_keys]
 
     def records(self, match: UnitMatch) -> list[ArticleChange]:
         if not match.new:
@@ -80,19 +85,19 @@ class _Sides:
     def _pair(self, match: UnitMatch) -> ArticleChange:
         (i,), (j,) = match.old, match.new
         old, new = self.old_units[i], self.new_units[j]
-        relabelled = old.label != new.label and "paragraph" not in (old.kind, new.kind)
-        if not match.in_order or relabelled:
-            change = "moved"
-        else:
-            change = "unchanged" if self.old_full[i] == self.new_full[j] else "modified"
-        return _change(change, old, new, match.similarity, char_ops(old.text, new.text))
+        renumbered = old.label != new.label and "paragraph" not in (old.kind, new.kind)
+        change = _text_change(self.old_body[i] == self.new_body[j], moved=not match.in_order or renumbered)
+        ops = char_ops(old.text, new.text)
+        return _change(
+            change, old, new, match.similarity, ops, moved=not match.in_order, renumbered=renumbered
+        )
 
     def _split(self, match: UnitMatch) -> list[ArticleChange]:
         old = self.old_units[match.old[0]]
         pieces = [self.new_units[j] for j in match.new]
         joined = "".join(self.new_full[j] for j in match.new)
         score = similarity(self.old_full[match.old[0]], joined)
-        change = _group_change(score == 1.0, match.in_order)
+        change = _text_change(score == 1.0, moved=not match.in_order)
         ops = char_ops(old.text, "".join(piece.text for piece in pieces))
         cuts = list(accumulate(len(piece.text) for piece in pieces))[:-1]
         return [
@@ -105,7 +110,7 @@ class _Sides:
         pieces = [self.old_units[i] for i in match.old]
         joined = "".join(self.old_full[i] for i in match.old)
         score = similarity(joined, self.new_full[match.new[0]])
-        change = _group_change(score == 1.0, match.in_order)
+        change = _text_change(score == 1.0, moved=not match.in_order)
         ops = char_ops("".join(piece.text for piece in pieces), new.text)
         cuts = list(accumulate(len(piece.text) for piece in pieces))[:-1]
         return [
@@ -114,10 +119,11 @@ class _Sides:
         ]
 
 
-def _group_change(same_wording: bool, in_order: bool) -> str:
-    if same_wording:
-        return "unchanged"
-    return "modified" if in_order else "moved"
+def _text_change(same_text: bool, *, moved: bool) -> str:
+    """What happened to the text: a changed text is ``modified`` wherever it went."""
+    if not same_text:
+        return "modified"
+    return "moved" if moved else "unchanged"
 
 
 def _change(
@@ -130,6 +136,8 @@ def _change(
     old_text: str | None = None,
     new_text: str | None = None,
     restructure: str = "",
+    moved: bool = False,
+    renumbered: bool = False,
 ) -> ArticleChange:
     return ArticleChange(
         change=change,
@@ -145,6 +153,8 @@ def _change(
         old_heading=old.heading,
         new_heading=new.heading,
         restructure=restructure,
+        moved=moved,
+        renumbered=renumbered,
     )
 
 

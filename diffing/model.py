@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Kinds of change, in the order summaries list them.
+# What happened to a unit's text, in the order summaries list them: ``modified`` counts every
+# changed text wherever it went, ``moved`` a text that only changed its place or number.
 CHANGE_KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
 # How a 新旧对照表 names each kind of change and of restructuring.
@@ -39,6 +40,8 @@ class ArticleChange:
     old_heading: str
     new_heading: str
     restructure: str = ""  # "" | "split" | "merged"
+    moved: bool = False  # out of the two versions' common order
+    renumbered: bool = False  # another label (第十六条 → 第十五条): moved or not, edited or not
     cosmetic: tuple[bool, ...] = ()  # per op: part of a style-only edit (，/, or a line break)
 
     @property

@@ -17,8 +17,10 @@ from diffing.model import CHANGE_KINDS, DELETE, EQUAL, INSERT, ArticleChange, Di
 def to_dict(diff: DocumentDiff, *, extended: bool = False) -> dict[str, Any]:
     """The diff as plain data: old/new ref and title, summary counts, one entry per change record.
 
-    Exactly the public contract by default. ``extended`` adds, per article, what renderers use
-    beyond it (``old_heading``, ``new_heading``, ``restructure``, ``cosmetic``), for storing a
+    Exactly the public contract by default: per article its ``change`` (what happened to the text),
+    ``moved``/``renumbered`` (what happened to its place) and ``restructure`` ("split", "merged" or
+    null). ``extended`` adds what renderers use beyond it (``old_heading``, ``new_heading``,
+    ``cosmetic``), for storing a
     diff that must render later exactly as when it was computed.
     """
     return {
@@ -59,13 +61,15 @@ def _article_dict(article: ArticleChange, extended: bool) -> dict[str, Any]:
         "old_number": article.old_number,
         "new_number": article.new_number,
         "similarity": article.similarity,
+        "moved": article.moved,
+        "renumbered": article.renumbered,
+        "restructure": article.restructure or None,
         "ops": [[op, text] for op, text in article.ops],
     }
     if extended:
         data |= {
             "old_heading": article.old_heading,
             "new_heading": article.new_heading,
-            "restructure": article.restructure,
             "cosmetic": [cosmetic for _, _, cosmetic in article.spans],
         }
     return data
@@ -87,5 +91,7 @@ def _article(a: Mapping[str, Any]) -> ArticleChange:
         old_heading=a.get("old_heading") or "",
         new_heading=a.get("new_heading") or "",
         restructure=a.get("restructure") or "",
+        moved=bool(a.get("moved")),
+        renumbered=bool(a.get("renumbered")),
         cosmetic=cosmetic if len(cosmetic) == len(ops) else (),
     )

@@ -80,7 +80,8 @@ def _article_markers(candidates: list[_Marker]) -> list[_Marker]:
                 or marker.number == 1
             )
         else:
-            ok = marker.number == previous + 1 or marker.number == 1
+            # previous == 0: a text may open mid-document (an excerpt, an amendment's 第二章 临床应用管理)
+            ok = marker.number == previous + 1 or marker.number == 1 or previous == 0
         if ok:
             kept.append(marker)
             last[marker.kind] = marker.number

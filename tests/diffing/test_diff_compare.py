@@ -63,11 +63,15 @@ def assert_reported(
             continue
         seen_pairs[article.old_label] = article.new_label
         relabelled = article.old_label != article.new_label
-        if relabelled or article.old_label in out_of_order:
+        # the change says what happened to the text; a new place or number is said apart
+        if article.old_label in edited:
+            expected = "modified"
+        elif relabelled or article.old_label in out_of_order:
             expected = "moved"
         else:
-            expected = "modified" if article.old_label in edited else "unchanged"
+            expected = "unchanged"
         assert article.change == expected, (article.old_label, article.new_label, article.change)
+        assert article.renumbered == relabelled, (article.old_label, article.new_label)
         if article.old_label in edited:
             assert article.similarity < 1.0
             assert any(op != EQUAL for op, _ in article.ops)
@@ -153,7 +157,9 @@ def test_moved_and_renumbered_article_with_an_edit(units):
     diff = compare(units, new)
     assert_reported(diff, pairs, edited=frozenset({target.label}))
     change = next(a for a in diff.articles if a.old_label == target.label)
-    assert change.change == "moved" and PHRASE in "".join(t for op, t in change.ops if op == INSERT)
+    assert (change.change, change.moved, change.renumbered) == ("modified", True, True)
+    assert PHRASE in "".join(t for op, t in change.ops if op == INSERT)
+    assert diff.summary.modified == 1  # the summary counts the text change
 
 
 def test_split_article_pairs_both_pieces_with_the_old_one(units):

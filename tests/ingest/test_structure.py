@@ -54,6 +54,19 @@ def test_chapters_sections_articles():
     assert (fourth.heading, fourth.number) == ("第四條", 4)  # traditional 條
 
 
+def test_a_chapter_heading_is_a_heading_when_the_text_opens_mid_document():
+    # an excerpt that starts at 第二章 (decisions quote chapters this way): the heading is never
+    # glued into the article before it
+    text = "第五条 医疗机构应当依法执业。\n第二章 临床应用管理\n第六条 临床应用应当遵守规范。\n第三章 附则\n第七条 本办法自公布之日起施行。"
+    units = parse_structure(text, 1)
+    assert [(u.label, u.path) for u in units] == [
+        ("a5", ()),
+        ("ch2/a6", ("第二章 临床应用管理",)),
+        ("ch3/a7", ("第三章 附则",)),
+    ]
+    assert "临床应用管理" not in units[0].text
+
+
 def test_articles_without_chapters_and_large_numbers():
     text = (
         "\n".join(f"第{n}条 内容{n}。" for n in ["一", "二", "三"]) + "\n第一百零二条 越号。\n第四条 内容。"
