@@ -31,6 +31,5 @@ def test_case_file_is_well_formed(case) -> None:
     for relation in expected["relations"]:
         assert relation["kind"] in RELATION_KINDS
         assert relation["quote"] in case.text, relation["quote"]
-        assert "self" in (relation["source"], relation["target"])
-    if "negative" in case.forms:
+    if case.forms == ("negative",):  # a text that states no effect on any document
         assert expected["relations"] == []
