@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from ingest.dates import effective_date_from
-from linking import rules
+from linking import list_rules, rules
 from linking.expiry import expiry_relations
 from linking.mentions import find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
@@ -34,6 +34,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     aliases: set[str] = set()
     found: list[ExtractedRelation] = []
     in_repeal_list = False
+    list_state: list_rules.ListState | None = None
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
         aliases.update(find_aliases(sentence.text, mentions))  # after: the defining mention is cited
@@ -42,8 +43,12 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         ctx = rules.Context(
             doc, sentence, mentions, masked(sentence.text, mentions), stated or doc_effective, following
         )
-        listed = rules.repeal_list_item(ctx) if in_repeal_list else None
-        in_repeal_list = listed is not None or rules.opens_repeal_list(ctx)
+        listed, list_state = list_rules.list_relations(ctx, list_state)
+        item = rules.repeal_list_item(ctx) if in_repeal_list and listed is None else None
+        listed = item if listed is None else listed
+        in_repeal_list = item is not None or rules.opens_repeal_list(ctx)
+        if in_repeal_list and list_state is None:
+            list_state = list_rules.ListState(passive=False)  # "废止下列法律…：" opens a list of rows
         taken = listed or rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)
         own.add(rules.own_instruments(ctx))
         stated_here = [rel for rel, _ in taken if rel is not None] + _citations(
@@ -99,7 +104,8 @@ def _dedupe_sentence(relations: list[ExtractedRelation]) -> list[ExtractedRelati
         title_only = rel.citation is not None and not rel.citation.doc_number_canonical and rel.citation.title
         if title_only and (rel.kind, target, rel.scope) in numbered:
             continue
-        key = (rel.kind, target, rel.scope, _target_key(rel.subject))
+        # rows of a list quote themselves: two rows with one 文号 (l02 卫监发〔1998〕第19号) are two documents
+        key = (rel.kind, target, rel.scope, _target_key(rel.subject), rel.quote)
         if key not in seen:
             seen.add(key)
             out.append(rel)
@@ -108,5 +114,12 @@ def _dedupe_sentence(relations: list[ExtractedRelation]) -> list[ExtractedRelati
 
 def _once_replaced(relations: list[ExtractedRelation]) -> list[ExtractedRelation]:
     """A document both replaced and repealed by the source is recorded once, as replaced (004 lines 7-21)."""
-    replaced = {_target_key(rel.citation) for rel in relations if rel.kind == "replaces"}
+    replaced = {
+        _target_key(rel.citation) for rel in relations if rel.kind == "replaces" and not _passive(rel)
+    }
     return [rel for rel in relations if not (rel.kind == "repeals" and _target_key(rel.citation) in replaced)]
+
+
+def _passive(rel: ExtractedRelation) -> bool:
+    """A list row's note "该文件已被《…》替代" (l05): the source's own repeal of the row stands."""
+    return rel.subject is not None and "已被" in rel.quote

@@ -105,3 +105,39 @@ def test_canonical_only_raises_value_error(text):
 def test_regexes_are_compiled():
     assert DOC_NUMBER_RE.search("见国卫通〔2024〕5号")
     assert STANDARD_RE.search("WS/T 828-2023 妊娠期糖尿病")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # corpus l02: numbers of the 1980s, the two-digit year before or after the code
+        (
+            "关于全民所有制各级各类卫生事业单位职工因工负伤致残抚恤问题的通知（（79）卫政字第1587号）",
+            "卫政字〔1979〕1587号",
+        ),
+        (
+            "卫生部关于颁发《果蔬类罐头食品卫生标准》等13个食品卫生标准的通知（卫监字（89）第23号）",
+            "卫监字〔1989〕23号",
+        ),
+        ("卫生部关于职工休假问题的通知（卫人发（91）第43号）", "卫人发〔1991〕43号"),
+        # corpus l05: a date glued before the number is not part of the code
+        ("…的通知1992年1月7日高检发〔1992〕2号免予起诉制度已被…", "高检发〔1992〕2号"),
+        # corpus l06, h08, l09: order numbers, without 中华人民共和国 and 原
+        ("（2000年3月15日中华人民共和国国务院令第283号发布）", "国务院令第283号"),
+        (
+            "1998年3月12日原国家质量技术监督局令第51号公布的《产品质量申诉处理办法》",
+            "国家质量技术监督局令第51号",
+        ),
+        ("暂行规定1993年1月22日民航总局令第30号发布", "民航总局令第30号"),
+        ("中华人民共和国主席令第十二号", "主席令第12号"),
+    ],
+)
+def test_old_numbers_and_order_numbers(text, canonical):
+    [(start, end, raw, found)] = find_doc_numbers(text)
+    assert text[start:end] == raw
+    assert found == canonical
+    assert canonical_doc_number(raw) == canonical_doc_number(canonical) == canonical
+
+
+def test_order_number_with_and_without_state_name_compare_equal():
+    assert canonical_doc_number("中华人民共和国国务院令第25号") == canonical_doc_number("国务院令第25号")

@@ -1,0 +1,122 @@
+"""Repeal and 失效 lists (corpus dev texts l02, l03, l05, l07, l09): one relation per row."""
+
+from __future__ import annotations
+
+from linking import lists
+from linking.extract import extract_relations
+from linking.model import SourceDoc
+
+
+def _doc(text: str) -> SourceDoc:
+    return SourceDoc(key="t", text=text, start_line=1, doc_number_canonical=None, title="关于宣布失效的决定")
+
+
+def _repealed(text: str) -> list[tuple[str, str | None, str | None, str]]:
+    return [
+        (r.kind, r.citation.title, r.citation.doc_number_canonical, r.scope)
+        for r in extract_relations(_doc(text))
+        if r.kind != "cites" and r.citation
+    ]
+
+
+def test_rows_under_a_heading_with_old_numbers_and_dates():
+    # corpus l02: the attachment's rows, one per line, closed by a 文号 or by a date of issue
+    text = (
+        "附件：宣布失效的第二批国家卫生计生委文件目录\n"
+        "关于全民所有制各级各类卫生事业单位职工因工负伤致残抚恤问题的通知（（79）卫政字第1587号）\n"
+        "副霍乱防治方案（卫生部1981年5月27日发布）\n"
+        "关于进一步加强建筑工地食堂卫生管理工作的通知（卫监督发 〔2005〕94号）\n"
+    )
+    assert _repealed(text) == [
+        (
+            "repeals",
+            "关于全民所有制各级各类卫生事业单位职工因工负伤致残抚恤问题的通知",
+            "卫政字〔1979〕1587号",
+            "whole",
+        ),
+        ("repeals", "副霍乱防治方案", None, "whole"),
+        ("repeals", "关于进一步加强建筑工地食堂卫生管理工作的通知", "卫监督发〔2005〕94号", "whole"),
+    ]
+
+
+def test_rows_flattened_into_one_line():
+    # corpus l03: the rows of the table joined by spaces
+    text = (
+        "宣布失效的第一批国家卫生计生委文件目录\n"
+        "国家卫生计生委关于深入开展创建幸福家庭活动的通知（国卫家庭发﹝2013﹞5号） "
+        "关于印发2014年国家食品安全风险监测计划的通知（国卫食品发﹝2013﹞38号）\n"
+    )
+    assert [n for _, _, n, _ in _repealed(text)] == ["国卫家庭发〔2013〕5号", "国卫食品发〔2013〕38号"]
+
+
+def test_table_cells_glued_with_a_reason_and_a_passive_replacement():
+    # corpus l05: title + date + 文号 + reason, no separator; a reason naming who replaced the row
+    text = (
+        "决定废止的单独制发的司法解释性质文件和规范性文件目录（22件）发文日期及文号"
+        "最高人民检察院关于对“公捕”问题的意见1983年7月12日（83）高检一函第26号现行法律对执行逮捕的方式已有明确规定。"
+        "最高人民检察院关于印发《人民检察院文明接待室评比标准》的通知2010年9月9日高检发控字〔2010〕5号"
+        "该文件已被最高人民检察院关于印发《人民检察院文明接待室评比标准》《人民检察院文明接待室评比办法》的通知"
+        "（高检发控字〔2015〕3号）替代。"
+    )
+    relations = [r for r in extract_relations(_doc(text)) if r.kind != "cites"]
+    assert [(r.kind, r.citation and r.citation.doc_number_canonical) for r in relations] == [
+        ("repeals", "高检一函〔1983〕26号"),
+        ("repeals", "高检发控字〔2010〕5号"),
+        ("replaces", "高检发控字〔2010〕5号"),
+    ]
+    assert relations[2].subject and relations[2].subject.doc_number_canonical == "高检发控字〔2015〕3号"
+
+
+def test_numbered_rows_without_brackets_after_an_opening_sentence():
+    # corpus l07: 一、… rows dated by the session that passed them; row 四 names a 决议 and what it approved
+    text = (
+        "第十一届全国人民代表大会常务委员会第九次会议决定，废止下列法律和有关法律问题的决定：\n"
+        "一、公安派出所组织条例（1954年12月31日第一届全国人民代表大会常务委员会第四次会议通过）\n"
+        "四、全国人民代表大会常务委员会批准国务院关于华侨捐资兴办学校办法的决议及华侨捐资兴办学校办法"
+        "（1957年8月1日第一届全国人民代表大会常务委员会第七十八次会议批准）\n"
+        "本决定自公布之日起施行。\n"
+    )
+    assert [t for _, t, _, _ in _repealed(text)] == [
+        "公安派出所组织条例",
+        "全国人民代表大会常务委员会批准国务院关于华侨捐资兴办学校办法的决议",
+        "华侨捐资兴办学校办法",
+    ]
+
+
+def test_table_rows_with_a_number_restart_and_order_numbers():
+    # corpus l09: 序号 cells glued to titles, order numbers after the date
+    text = (
+        "附件一：中国民用航空总局决定废止的民用航空规章目录（4件）序号规章名称发布机关及日期理由"
+        "1湿租外国民用航空器从事商业运输的暂行规定1993年1月22日民航总局令第30号发布大部分内容已被新规定取代。"
+        "2制止民用航空运输市场不正当竞争行为的规定1996年2月27日民航总局令第47号发布已被新规定取代。"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("湿租外国民用航空器从事商业运输的暂行规定", "民航总局令第30号"),
+        ("制止民用航空运输市场不正当竞争行为的规定", "民航总局令第47号"),
+    ]
+
+
+def test_a_row_naming_a_part_is_a_partial_repeal():
+    [row] = lists.rows("1．卫生部关于某项工作的通知附件2")
+    assert row.citation.title == "卫生部关于某项工作的通知附件2"
+    text = "决定废止的规范性文件目录\n1．卫生部关于某项工作的通知附件2\n"
+    assert _repealed(text) == [("partially_repeals", "卫生部关于某项工作的通知", None, "附件2")]
+
+
+def test_a_list_of_what_others_repealed_is_not_repealed_here():
+    # corpus l05 附件3 "已被废止的…目录": rows repealed by the document their note names
+    text = (
+        "已被废止的与有关单位联合制发的司法解释性质文件和规范性文件目录发文日期及文号"
+        "最高人民检察院、审计署关于进一步加强检察机关和审计机关工作联系的通知1990年8月7日审法发〔1990〕228号"
+        "该文件已被《审计署办公厅关于废止审计机关与检察机关协作配合联系制度文件的通知》（审办审理发〔2019〕6号）废止。"
+    )
+    [relation] = [r for r in extract_relations(_doc(text)) if r.kind != "cites"]
+    assert relation.kind == "repeals"
+    assert relation.citation and relation.citation.doc_number_canonical == "审法发〔1990〕228号"
+    assert relation.subject and relation.subject.doc_number_canonical == "审办审理发〔2019〕6号"
+
+
+def test_prose_after_a_heading_is_no_row():
+    # corpus l06: the 附件 list names the heading, then an amendment instruction follows
+    text = "附件：2．国务院决定废止的行政法规\n一、将《外商投资电信企业管理规定》第二条修改为“外商投资电信企业，是指…的企业。”\n"
+    assert _repealed(text) == []
