@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -48,6 +49,7 @@ def issuers_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(x.startswith(y) or y.startswith(x) for x in roots_a for y in roots_b)
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every candidate a title citation is scored against
 def issuer_in_title(title: str) -> str | None:
     """The issuer a title names before 关于: "青海省医疗保障局关于印发…的通知" → 青海省医疗保障局."""
     match = _TITLE_ISSUER.match(comparison_key(title).lstrip("《"))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 from linking.issuers import issuer_in_title, issuers_compatible
 from linking.model import Citation, KnownDoc
@@ -46,6 +46,14 @@ class _Entry:
     base: str
     label: str | None
     is_trial: bool
+
+    @property
+    def issuers(self) -> tuple[str, ...]:
+        """Its issuers, else the one its title names: a placeholder knows its city only from there."""
+        if self.doc.issuers:
+            return self.doc.issuers
+        named = issuer_in_title(self.doc.title)
+        return (named,) if named else ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,7 @@ class _Probe:
             return False
         if doc.year is not None and self.source_year is not None and doc.year > self.source_year:
             return False  # a citation names an older document, never a later one
-        return self.issuer is None or issuers_compatible((self.issuer,), doc.issuers)
+        return self.issuer is None or issuers_compatible((self.issuer,), entry.issuers)
 
 
 def _number_year(number: str | None) -> int | None:
@@ -185,11 +193,15 @@ def _fuzzy(index: CatalogueIndex, probe: _Probe) -> Resolution:
 
 
 def _distinct(a: str, b: str) -> bool:
-    """Whether two close keys still name different instruments: another region or another numeral."""
+    """Whether two close keys still name different instruments: another region, another numeral,
+    or a word put in another's place (民事诉讼法 / 刑事诉讼法); a word left out or added is a loose
+    quotation of the same title."""
     if a[:2] != b[:2]:
         return True
     changed: set[str] = set()
-    for op in Indel.opcodes(a, b):
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace":
+            return True
         if op.tag != "equal":
             changed.update(a[op.src_start : op.src_end], b[op.dest_start : op.dest_end])
     return bool(changed & _NUMERALS)

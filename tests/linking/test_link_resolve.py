@@ -101,3 +101,22 @@ def test_index_gives_the_same_answers():
         citation = Citation(None, None, doc.title)
         assert resolve(citation, index) == resolve(citation, CATALOGUE)
         assert resolve(citation, index).doc_id == doc.id
+
+
+def test_a_word_put_in_another_s_place_is_another_instrument():
+    # h-corpus texts cite both 《中华人民共和国民事诉讼法》 and 《中华人民共和国刑事诉讼法》: one
+    # character apart, far above the fuzzy threshold, never one law
+    laws = [KnownDoc(20, None, "中华人民共和国刑事诉讼法", ("全国人民代表大会",), 2018)]
+    assert resolve(Citation(None, None, "中华人民共和国民事诉讼法"), laws).doc_id is None
+    # a word left out is a loose quotation of the same title
+    loose = resolve(Citation(None, None, "中华人民共和国刑事诉讼"), laws)
+    assert (loose.doc_id, loose.method) == (20, "title_fuzzy")
+
+
+def test_a_placeholder_s_city_in_its_title_must_agree() -> None:
+    # two cities' decisions of one name: the placeholder knows its city only from its title
+    shenyang = [KnownDoc(30, None, "沈阳市人民代表大会常务委员会关于修改部分地方性法规的决定", (), None)]
+    citation = Citation(None, None, "大连市人民代表大会常务委员会关于修改部分地方性法规的决定")
+    assert resolve(citation, shenyang).doc_id is None
+    same = Citation(None, None, "沈阳市人民代表大会常务委员会关于修改部分地方性法规的决定")
+    assert resolve(same, shenyang).doc_id == 30
