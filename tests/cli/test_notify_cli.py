@@ -41,12 +41,6 @@ def one_line_error(result) -> bool:  # type: ignore[no-untyped-def]
     return result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("error: ")
 
 
-@pytest.mark.parametrize("command", NOTIFY_COMMANDS)
-def test_every_notify_command_has_help(cli, command: str) -> None:  # type: ignore[no-untyped-def]
-    result = cli(command, "--help")
-    assert result.exit_code == 0 and "Usage" in result.stdout
-
-
 @pytest.mark.parametrize(
     "args",
     [
