@@ -18,8 +18,6 @@ from storage.db import transaction
 from storage.models import Subscriber, Subscription
 from tests.support.notify import backdate_subscriptions, march_2024, utc
 
-NOTIFY_COMMANDS = ["subscribe", "subscriptions", "unsubscribe", "confirm", "digest"]
-
 
 @pytest.fixture(autouse=True)
 def _mail_settings(monkeypatch: pytest.MonkeyPatch) -> None:
