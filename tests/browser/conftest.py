@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +23,14 @@ from regtrack.settings import PROJECT_ROOT, Settings
 from tests.browser.fixtures import (  # noqa: F401
     ADMIN_TOKEN,
     SECRET_KEY,
-    SmtpSink,
     seeded,
     seeded_template,
     seeded_url,
     smtp_sink,
 )
 from tests.browser.seed import make_settings
+from tests.support.net import wait_until
+from tests.support.smtp import SmtpSink
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -130,11 +130,12 @@ def live_server(seeded_url: str, tmp_path: Path, smtp_sink: SmtpSink) -> Iterato
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise AssertionError("uvicorn did not start within 20 s")
-        time.sleep(0.02)
+
+    def started() -> bool:
+        assert thread.is_alive(), "uvicorn stopped before it started"
+        return server.started
+
+    wait_until(started, 20, "uvicorn to start")
     try:
         yield LiveServer(base_url, settings, smtp_sink)
     finally:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
+from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
@@ -17,6 +13,7 @@ from fastapi.testclient import TestClient
 from regtrack.settings import Settings
 from storage.db import make_engine, upgrade
 from tests.browser.seed import Seeded, make_settings, seed
+from tests.support.smtp import SmtpSink, serve_smtp
 
 ADMIN_TOKEN = "test-admin-token-5f1c"
 SECRET_KEY = "test-secret-key-for-web-tests"
@@ -72,12 +69,6 @@ def client(web_settings: Settings) -> Iterator[TestClient]:
     app.state.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def csrf_of(client: TestClient, path: str = "/subscribe") -> str:
     """Load a page with a form, so the client holds the CSRF cookie; returns the token."""
     response = client.get(path)
@@ -86,45 +77,11 @@ def csrf_of(client: TestClient, path: str = "/subscribe") -> str:
     return token
 
 
-@dataclass
-class SmtpSink:
-    """An aiosmtpd server on 127.0.0.1 that keeps every message it receives."""
-
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"smtp://{self.host}:{self.port}"
-
-    def wait_for(self, predicate: Callable[[Message], bool], deadline_s: float = 20.0) -> Message:
-        deadline = time.monotonic() + deadline_s
-        while time.monotonic() < deadline:
-            for message in list(self.messages):
-                if predicate(message):
-                    return message
-            time.sleep(0.05)
-        raise AssertionError(f"no matching message within {deadline_s}s; got {len(self.messages)} messages")
-
-
 @pytest.fixture
 def smtp_sink() -> Iterator[SmtpSink]:
-    from aiosmtpd.controller import Controller
-
-    sink = SmtpSink("127.0.0.1", free_port())
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-            sink.messages.append(message_from_bytes(envelope.original_content or envelope.content))
-            return "250 OK"
-
-    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
-    controller.start()
-    try:
+    """An SMTP server on 127.0.0.1 that keeps every message it receives."""
+    with serve_smtp() as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 def body_text(message: Message) -> str:

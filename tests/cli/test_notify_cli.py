@@ -18,8 +18,6 @@ from storage.db import transaction
 from storage.models import Subscriber, Subscription
 from tests.support.notify import backdate_subscriptions, march_2024, utc
 
-NOTIFY_COMMANDS = ["subscribe", "subscriptions", "unsubscribe", "confirm", "digest"]
-
 
 @pytest.fixture(autouse=True)
 def _mail_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,12 +37,6 @@ def stored(engine: Engine) -> tuple[int, int]:
 def one_line_error(result) -> bool:  # type: ignore[no-untyped-def]
     lines = result.stderr.strip().splitlines()
     return result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("error: ")
-
-
-@pytest.mark.parametrize("command", NOTIFY_COMMANDS)
-def test_every_notify_command_has_help(cli, command: str) -> None:  # type: ignore[no-untyped-def]
-    result = cli(command, "--help")
-    assert result.exit_code == 0 and "Usage" in result.stdout
 
 
 @pytest.mark.parametrize(

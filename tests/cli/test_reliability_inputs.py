@@ -13,9 +13,7 @@ import json
 import random
 import zipfile
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from threading import Thread
 
 import pytest
 
@@ -32,6 +30,7 @@ from tests.support.builders import (
     sample_text,
 )
 from tests.support.reliability import assert_one_error_line, fingerprint
+from tests.support.sites import Site, serve_site
 
 Builder = Callable[[Path], Path]
 
@@ -184,42 +183,22 @@ def test_paths_outside_the_allowed_folders_are_refused(
     assert cli("--db", seeded, "ingest", str(inside / "ok.txt")).exit_code == 0  # inside is fine
 
 
-class _Counting(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        _Counting.hits.append(self.path)
-        body = sample_path("003").read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
 @pytest.fixture
-def local_server() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
-    _Counting.hits = []
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
+def local_server() -> Iterator[Site]:
+    with serve_site() as site:
+        site.put_sample("/c.txt", "003")
+        yield site
 
 
 def test_urls_of_private_and_loopback_addresses_are_refused_without_a_request(
-    cli, seeded: str, local_server: int, monkeypatch: pytest.MonkeyPatch
+    cli, seeded: str, local_server: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = fingerprint(seeded)
+    before, port = fingerprint(seeded), local_server.port
     for url, fragment in (
-        (f"http://127.0.0.1:{local_server}/c.txt", "loopback address"),
-        (f"http://localhost:{local_server}/c.txt", "loopback address"),
-        (f"http://2130706433:{local_server}/c.txt", "loopback address"),  # 127.0.0.1 written as one number
-        (f"http://[::ffff:127.0.0.1]:{local_server}/c.txt", "loopback address"),
+        (f"http://127.0.0.1:{port}/c.txt", "loopback address"),
+        (f"http://localhost:{port}/c.txt", "loopback address"),
+        (f"http://2130706433:{port}/c.txt", "loopback address"),  # 127.0.0.1 written as one number
+        (f"http://[::ffff:127.0.0.1]:{port}/c.txt", "loopback address"),
         ("http://169.254.169.254/latest/meta-data/", "link-local address"),  # cloud metadata
         ("http://10.1.2.3/c.txt", "private address"),
         ("http://[fd00::1]/c.txt", "private address"),
@@ -227,11 +206,11 @@ def test_urls_of_private_and_loopback_addresses_are_refused_without_a_request(
     ):
         result = cli("--db", seeded, "ingest", url)
         assert_one_error_line(result.exit_code, result.stderr, fragment)
-    assert _Counting.hits == []  # refused before connecting, not after
+    assert local_server.paths() == []  # refused before connecting, not after
     assert fingerprint(seeded) == before
     monkeypatch.setenv("REGTRACK_ALLOW_PRIVATE_URLS", "1")  # explicitly allowed: then it is fetched
-    assert cli("--db", seeded, "ingest", f"http://127.0.0.1:{local_server}/c.txt").exit_code == 0
-    assert _Counting.hits == ["/c.txt"]
+    assert cli("--db", seeded, "ingest", f"http://127.0.0.1:{port}/c.txt").exit_code == 0
+    assert local_server.paths() == ["/c.txt"]
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from regtrack.services import digests, ingest
 from regtrack.settings import load_settings
 from storage.db import make_engine
 from tests.conftest import sample_path
-from tests.support.reliability import fingerprint, free_port
+from tests.support.net import free_port, wait_until
+from tests.support.reliability import fingerprint
 
 DB_PASSWORD = "db-pw-7Hq2Lr"
 SMTP_PASSWORD = "smtp-pw-Z9x4Mn"
@@ -151,10 +151,12 @@ def test_web_admin_login_and_actions_never_echo_or_log_the_token(
         keep(started := client.post("/admin/reingest", data={"compilation_id": "1"}, headers=bearer))
         assert started.status_code == 202
         job = started.json()["job"]["id"]
-        deadline = time.monotonic() + 120
-        while (state := client.get(f"/admin/jobs/{job}", headers=bearer).json())["status"] == "running":
-            assert time.monotonic() < deadline, "re-ingest job still running"
-            time.sleep(0.05)
+
+        def finished() -> dict | None:
+            state = client.get(f"/admin/jobs/{job}", headers=bearer).json()
+            return state if state["status"] != "running" else None
+
+        state = wait_until(finished, 120, "the re-ingest job to finish", every=0.05)
         seen.append(str(state))
         keep(
             client.post(

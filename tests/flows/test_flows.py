@@ -28,7 +28,9 @@ from flows.runtime import dispose_engines, runtime  # noqa: E402
 from storage.db import transaction  # noqa: E402
 from storage.models import Compilation, Document, Source  # noqa: E402
 from storage.sources import add_source  # noqa: E402
-from tests.support.sites import serve_site, smtp_server, wait_until  # noqa: E402
+from tests.support.net import wait_until  # noqa: E402
+from tests.support.sites import serve_site  # noqa: E402
+from tests.support.smtp import serve_smtp  # noqa: E402
 
 pytestmark = pytest.mark.prefect
 
@@ -52,14 +54,14 @@ def prefect_api(tmp_path_factory):
 @pytest.fixture
 def world(prefect_api, db_url, tmp_path, monkeypatch):
     """The flows' environment (read by load_settings in each task), a site and a mail server."""
-    with serve_site() as site, smtp_server() as (mailbox, smtp_url):
+    with serve_site() as site, serve_smtp() as mailbox:
         for name, value in {
             "DATABASE_URL": db_url,
             "VAR_DIR": str(tmp_path / "var"),
             "ALLOW_PRIVATE_URLS": "1",
             "FETCH_TIMEOUT_S": "0.5",
             "FETCH_RETRIES": "1",
-            "SMTP_URL": smtp_url,
+            "SMTP_URL": mailbox.url,
             "SECRET_KEY": "flow-test-secret",
             "BASE_URL": "https://regtrack.test",
         }.items():
@@ -130,7 +132,7 @@ def test_poll_ingest_link_diff_digest_then_nothing_new_does_nothing(world):
         ("compute-diffs", "ok"),
         ("send-due-digests", "ok"),
     ], report["steps"]
-    wait_until(lambda: len(mailbox.to("reader@example.org")) > confirmations, what="the digest email")
+    wait_until(lambda: len(mailbox.to("reader@example.org")) > confirmations, message="the digest email")
     digest = mailbox.to("reader@example.org")[-1]
     body = digest.get_body(("plain",)).get_content()
     assert "关于进一步完善医疗卫生服务体系的意见" in body  # 003's document

@@ -7,7 +7,7 @@ import os
 import ssl
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from ingest.errors import FetchError
 from ingest.fetch import FetchResult, fetch, read_local, refused_address_reason
 from tests.support.builders import build_tls_files, sample_text
+from tests.support.sites import serve_http
 
 DOC = sample_text().encode("gb18030")
 ETAG = '"v1-efdf6553"'
@@ -112,17 +113,11 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     release = threading.Event()
-    handler = type("Handler", (_Handler,), {"release": release})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        release.set()
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_http(type("Handler", (_Handler,), {"release": release})) as base:
+        try:
+            yield base
+        finally:
+            release.set()
 
 
 @pytest.fixture(scope="module")
@@ -131,18 +126,13 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
     pytest.importorskip("cryptography")
     ca, cert, key = build_tls_files(tmp_path_factory.mktemp("tls"))
     release = threading.Event()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"release": release}))
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
-    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield httpd.server_address[1], ssl.create_default_context(cafile=str(ca))
-    finally:
-        release.set()
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_http(type("Handler", (_Handler,), {"release": release}), tls=server_context) as base:
+        try:
+            yield int(base.rsplit(":", 1)[1]), ssl.create_default_context(cafile=str(ca))
+        finally:
+            release.set()
 
 
 def test_https_to_a_pinned_address_still_verifies_the_certificate_for_the_name(

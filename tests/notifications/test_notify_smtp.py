@@ -24,17 +24,16 @@ from regtrack.services import digests
 from regtrack.settings import PROJECT_ROOT, Settings
 from storage.db import transaction
 from storage.models import Delivery, Subscriber
+from tests.support.net import wait_until
 from tests.support.notify import (
-    SinkHandler,
     add_document,
     add_event,
     backdate_subscriptions,
     make_settings,
     march_2024,
-    smtp_sink,
     utc,
-    wait_until,
 )
+from tests.support.smtp import SmtpSink, serve_smtp
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APRIL_2 = datetime(2024, 4, 2, 10, tzinfo=SHANGHAI)  # March is complete
@@ -77,8 +76,8 @@ def test_digest_arrives_once_with_headers_both_parts_links_and_a_working_unsubsc
     engine: Engine, tmp_path: Path
 ) -> None:
     march = march_2024(engine)
-    with smtp_sink() as (sink, url):
-        settings = make_settings(tmp_path, "unused", url)
+    with serve_smtp(timeout=20) as sink:
+        settings = make_settings(tmp_path, "unused", sink.url)
         for address, filters in [
             ("alice@example.org", {"issuers": ["国家卫生健康委员会"]}),
             ("bob@example.org", {"keywords": ["应急"]}),
@@ -148,15 +147,15 @@ def test_smtp_down_mid_run_then_the_rerun_sends_the_rest_and_nobody_gets_two(
 ) -> None:
     march_2024(engine)
     addresses = many_subscribers(engine, make_settings(tmp_path, "unused"), 7)
-    with smtp_sink(SinkHandler(down_after=3)) as (first, url):
-        settings = make_settings(tmp_path, "unused", url)
+    with serve_smtp(SmtpSink(down_after=3), timeout=20) as first:
+        settings = make_settings(tmp_path, "unused", first.url)
         report = digests.send_due(engine, settings, "monthly", APRIL_2, retry_delays=(0.05, 0.1), workers=1)
-        wait_until(first.went_down.is_set, what="the first server to stop")
+        wait_until(first.went_down.is_set, message="the first server to stop")
     assert (report.sent, report.left_pending, report.ok) == (3, 4, False)
     assert "mail server unreachable" in report.errors[-1]
-    with smtp_sink() as (second, url2):
+    with serve_smtp(timeout=20) as second:
         rerun = digests.send_due(
-            engine, make_settings(tmp_path, "unused", url2), "monthly", APRIL_2, retry_delays=NO_WAIT
+            engine, make_settings(tmp_path, "unused", second.url), "monthly", APRIL_2, retry_delays=NO_WAIT
         )
     assert (rerun.sent, rerun.unknown, rerun.ok) == (4, 0, True)
     assert first.counts() + second.counts() == {address: 1 for address in addresses}
@@ -183,10 +182,10 @@ def test_a_sender_killed_mid_message_resumes_without_a_second_copy(
 ) -> None:
     march_2024(engine)
     addresses = many_subscribers(engine, make_settings(tmp_path, db_url), 6)
-    with smtp_sink(SinkHandler(block_on=3)) as (sink, url):
-        proc = _sender_process(db_url, url, tmp_path)
+    with serve_smtp(SmtpSink(block_on=3), timeout=20) as sink:
+        proc = _sender_process(db_url, sink.url, tmp_path)
         try:
-            wait_until(sink.blocked.is_set, timeout=60, what="the third message to reach the server")
+            wait_until(sink.blocked.is_set, timeout=60, message="the third message to reach the server")
         finally:
             proc.kill()
             proc.wait(30)
@@ -194,7 +193,7 @@ def test_a_sender_killed_mid_message_resumes_without_a_second_copy(
         # The third message reached the server but its row was never marked: it must stay unsent.
         assert sorted(statuses(engine).values()).count("sending") == 1
         resumed = digests.send_due(
-            engine, make_settings(tmp_path, db_url, url), "monthly", APRIL_2, retry_delays=NO_WAIT
+            engine, make_settings(tmp_path, db_url, sink.url), "monthly", APRIL_2, retry_delays=NO_WAIT
         )
         assert (resumed.sent, resumed.unknown) == (3, 1)
         assert sink.counts() == {address: 1 for address in addresses}
@@ -203,7 +202,7 @@ def test_a_sender_killed_mid_message_resumes_without_a_second_copy(
         # The operator checks the server log and settles it; nothing is sent again.
         assert digests.resolve_unknown(engine, "sent") == 1
         digests.send_due(
-            engine, make_settings(tmp_path, db_url, url), "monthly", APRIL_2, retry_delays=NO_WAIT
+            engine, make_settings(tmp_path, db_url, sink.url), "monthly", APRIL_2, retry_delays=NO_WAIT
         )
         assert sink.counts() == {address: 1 for address in addresses}
 
@@ -213,16 +212,21 @@ def test_parallel_workers_killed_mid_run_never_send_a_second_copy(
 ) -> None:
     march_2024(engine)
     addresses = many_subscribers(engine, make_settings(tmp_path, db_url), 24)
-    with smtp_sink(SinkHandler(block_on=9)) as (sink, url):
-        proc = _sender_process(db_url, url, tmp_path, workers=4)
+    with serve_smtp(SmtpSink(block_on=9), timeout=20) as sink:
+        proc = _sender_process(db_url, sink.url, tmp_path, workers=4)
         try:
-            wait_until(sink.blocked.is_set, timeout=60, what="the ninth message to reach the server")
+            wait_until(sink.blocked.is_set, timeout=60, message="the ninth message to reach the server")
         finally:
             proc.kill()
             proc.wait(30)
         sink.release.set()
         resumed = digests.send_due(
-            engine, make_settings(tmp_path, db_url, url), "monthly", APRIL_2, retry_delays=NO_WAIT, workers=4
+            engine,
+            make_settings(tmp_path, db_url, sink.url),
+            "monthly",
+            APRIL_2,
+            retry_delays=NO_WAIT,
+            workers=4,
         )
         final = statuses(engine)
         # Every row ends sent or unknown (in flight when killed); nobody got a second copy.
@@ -234,7 +238,7 @@ def test_parallel_workers_killed_mid_run_never_send_a_second_copy(
         assert set(sink.counts()) <= set(addresses)
 
 
-class PickyHandler(SinkHandler):
+class PickyHandler(SmtpSink):
     """Greylists one address (450) and has no mailbox for another (550)."""
 
     def __init__(self) -> None:
@@ -255,8 +259,8 @@ class PickyHandler(SinkHandler):
 def test_refused_messages_are_retried_after_a_backoff_or_given_up(engine: Engine, tmp_path: Path) -> None:
     march_2024(engine)
     many_subscribers(engine, make_settings(tmp_path, "unused"), 4)
-    with smtp_sink(PickyHandler()) as (sink, url):
-        settings = make_settings(tmp_path, "unused", url)
+    with serve_smtp(PickyHandler(), timeout=20) as sink:
+        settings = make_settings(tmp_path, "unused", sink.url)
         report = digests.send_due(engine, settings, "monthly", APRIL_2, retry_delays=NO_WAIT)
         assert (report.sent, report.failed, report.rejected) == (2, 1, 1)
         soon = digests.send_due(
@@ -291,9 +295,9 @@ def test_unsubscribing_before_a_pending_digest_goes_out_cancels_it(engine: Engin
     report = digests.send_due(engine, down, "monthly", APRIL_2, retry_delays=NO_WAIT)
     assert (report.sent, report.left_pending) == (0, 2)
     digests.unsubscribe(engine, down, "reader0@example.org", trusted=True)
-    with smtp_sink() as (sink, url):
+    with serve_smtp(timeout=20) as sink:
         rerun = digests.send_due(
-            engine, make_settings(tmp_path, "unused", url), "monthly", APRIL_2, retry_delays=NO_WAIT
+            engine, make_settings(tmp_path, "unused", sink.url), "monthly", APRIL_2, retry_delays=NO_WAIT
         )
     assert (rerun.sent, rerun.skipped) == (1, 1)
     assert sink.counts() == {"reader1@example.org": 1}
@@ -307,8 +311,8 @@ def test_immediate_and_daily_subscribers_get_each_event_once(engine: Engine, tmp
     backdate_subscriptions(engine, utc(2024, 3, 1))
     add_event(engine, "new_document", doc, utc(2024, 3, 10, 1), event_key="e1")  # 10 March, Shanghai
     add_event(engine, "amended", doc, utc(2024, 3, 10, 17), event_key="e2")  # 11 March 01:00, Shanghai
-    with smtp_sink() as (sink, url):
-        live = make_settings(tmp_path, "unused", url)
+    with serve_smtp(timeout=20) as sink:
+        live = make_settings(tmp_path, "unused", sink.url)
         first = digests.send_due(
             engine, live, "immediate", datetime(2024, 3, 11, 2, tzinfo=UTC), retry_delays=NO_WAIT
         )

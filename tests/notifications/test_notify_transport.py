@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -23,14 +22,8 @@ from sqlalchemy import Engine
 from notifications.errors import TransportError
 from notifications.smtp import parse_smtp_url
 from regtrack.services import digests
-from tests.support.notify import (
-    SinkHandler,
-    backdate_subscriptions,
-    free_port,
-    make_settings,
-    march_2024,
-    utc,
-)
+from tests.support.notify import backdate_subscriptions, make_settings, march_2024, utc
+from tests.support.smtp import SmtpSink, serve_smtp
 
 APRIL_2 = dt.datetime(2024, 4, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 USER, PASSWORD = "digest@regtrack.test", "p@ss:w/rd"
@@ -70,20 +63,14 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, dat
 
 
 @contextmanager
-def tls_server(context: ssl.SSLContext, *, implicit: bool) -> Iterator[tuple[SinkHandler, int]]:
-    handler = SinkHandler()
-    port = free_port()
+def tls_server(context: ssl.SSLContext, *, implicit: bool) -> Iterator[tuple[SmtpSink, int]]:
     options: dict[str, Any] = {"authenticator": _authenticator, "auth_require_tls": True}
     if implicit:  # aiosmtpd only knows TLS from STARTTLS; on smtps the socket itself is TLS
         options.update(ssl_context=context, auth_require_tls=False)
     else:
         options.update(tls_context=context, require_starttls=True)
-    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="127.0.0.1", **options)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with serve_smtp(server_hostname="127.0.0.1", **options) as sink:
+        yield sink, sink.port
 
 
 def _send(engine: Engine, tmp_path: Path, url: str) -> digests.SendReport:

@@ -20,7 +20,7 @@ from regtrack.settings import load_settings
 from storage.db import make_engine, transaction, upgrade
 from storage.models import ChangeEvent, Document, DocumentVersion, Relation
 from tests.conftest import sample_path
-from tests.support.sites import smtp_server
+from tests.support.smtp import serve_smtp
 
 SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter, like a separate worker machine
 
@@ -161,7 +161,8 @@ def test_two_processes_sending_digests_at_once_send_each_email_once(db_url, engi
 
     sample = sample_path("004")
     addresses = ("a@example.org", "b@example.org")
-    with smtp_server() as (mailbox, smtp_url):
+    with serve_smtp() as mailbox:
+        smtp_url = mailbox.url
         settings = _settings(db_url, smtp_url)
         for address in addresses:  # subscribed first: then new compilations arrive
             digests.confirm(

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from notifications.errors import ChatError, UnknownSubscriber
 from regtrack.services import digests
-from tests.support.notify import backdate_subscriptions, make_settings, march_2024, utc, webhook_server
+from tests.support.notify import backdate_subscriptions, make_settings, march_2024, utc
+from tests.support.sites import serve_site
 
 APRIL_2 = datetime(2024, 4, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -20,9 +21,9 @@ APRIL_2 = datetime(2024, 4, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 def test_subscriptions_with_apprise_urls_get_a_short_chat_summary(engine: Engine, tmp_path: Path) -> None:
     march_2024(engine)
     settings = make_settings(tmp_path, "unused")
-    with webhook_server() as (received, port):
+    with serve_site() as site:
         for address, urls in [
-            ("chat@example.org", [f"json://127.0.0.1:{port}/wecom-bridge"]),
+            ("chat@example.org", [f"json://127.0.0.1:{site.port}/wecom-bridge"]),
             ("broken@example.org", ["json://127.0.0.1:1/nothing-listens"]),
         ]:
             result = digests.subscribe(
@@ -35,7 +36,7 @@ def test_subscriptions_with_apprise_urls_get_a_short_chat_summary(engine: Engine
     assert (
         not report.ok and "json://127.0.0.1" in report.errors[0] and "nothing-listens" not in report.errors[0]
     )
-    ((path, payload),) = received
+    ((path, payload),) = site.posts
     assert path == "/wecom-bridge"
     assert payload["title"] == "法规动态 2024年3月：废止/替代1件，修改1件"
     assert (

@@ -28,7 +28,7 @@ from regtrack.services import digests, ingest
 from regtrack.settings import load_settings
 from storage.db import make_engine, upgrade
 from tests.conftest import sample_path
-from tests.support.notify import SinkHandler, smtp_sink
+from tests.support.net import wait_until
 from tests.support.reliability import (
     PrivateCluster,
     assert_one_error_line,
@@ -37,13 +37,13 @@ from tests.support.reliability import (
     finish,
     grow_tmpfs,
     immutable,
-    poll,
     private_postgres,
     read_only_view,
     regtrack_process,
     small_tmpfs,
     snapshot,
 )
+from tests.support.smtp import SmtpSink, serve_smtp
 
 SAMPLE = sample_path("001")
 NOTHING_STORED = {"documents": 0, "document_versions": 0, "articles": 0, "relations": 0, "change_events": 0}
@@ -112,7 +112,7 @@ def wait_until_storing(process, db_url: str) -> None:  # type: ignore[no-untyped
                 pytest.fail(f"the ingest ended before it was caught storing: {out} {err}")
             return storing()
 
-        poll(ready, "the ingest to be inside its storing transaction")
+        wait_until(ready, 120, "the ingest to be inside its storing transaction", every=0.005)
 
 
 def assert_interrupted_cleanly(db_url: str) -> None:
@@ -240,7 +240,7 @@ def test_a_database_on_a_read_only_file_system_is_a_clear_error(
     assert fingerprint(url) == before
 
 
-class _NoMailbox(SinkHandler):
+class _NoMailbox(SmtpSink):
     async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def] # noqa: N802
         return "550 5.1.1 no such user"
 
@@ -256,8 +256,8 @@ def test_a_digest_run_whose_messages_are_refused_exits_1(
     digests.confirm(engine, settings, reader.token)
     engine.dispose()
     assert cli("--db", db_url, "ingest", str(sample_path("003"))).exit_code == 0
-    with smtp_sink(_NoMailbox()) as (_sink, url):
-        monkeypatch.setenv("REGTRACK_SMTP_URL", url)
+    with serve_smtp(_NoMailbox(), timeout=20) as sink:
+        monkeypatch.setenv("REGTRACK_SMTP_URL", sink.url)
         later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
         result = cli("--db", db_url, "digest", "--send", "--frequency", "immediate", "--now", later)
     assert "rejected 1" in result.stdout, result.stdout

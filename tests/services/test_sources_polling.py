@@ -209,17 +209,6 @@ def test_sources_poll_exits_1_when_a_source_failed(cli, db_url, site, monkeypatc
     assert "HTTP 404" in result.stdout
 
 
-def test_every_new_command_has_help(cli):
-    for args in (
-        ["sources", "--help"],
-        ["sources", "add", "--help"],
-        ["reingest", "--help"],
-        ["run", "--help"],
-    ):
-        result = cli(*args)
-        assert result.exit_code == 0 and "Usage" in result.stdout, args
-
-
 def test_counts_are_per_source(engine, settings, site):
     a = follow(engine, site.put_feed("/a.atom", ["/c/003.txt"]))
     b = follow(engine, site.put_feed("/b.atom", ["/c/004.txt"]))

@@ -1,27 +1,14 @@
-"""Shared by the notification tests (no tests here): a real SMTP server on 127.0.0.1 (aiosmtpd)
-that can block or go down mid-run, a JSON webhook receiver for Apprise, and builders that
-store documents, relations, version diffs and change events the way linking and diffing do."""
+"""Shared by the notification tests (no tests here): their settings, and builders that store
+documents, relations, version diffs and change events the way linking and diffing do. (The SMTP
+server is tests/support/smtp.py; the webhook receiver is the site of tests/support/sites.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import email
-import json
-import socket
-import threading
-import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from email import policy
-from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, update
 
 from ingest.docnumber import canonical_doc_number
@@ -31,106 +18,6 @@ from storage.models import ChangeEvent, Document, DocumentVersion, Relation, Sub
 
 SECRET = "test-secret-key"
 BASE_URL = "https://regtrack.test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
-    """Poll with a deadline (no sleeps as synchronisation)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
-class SinkHandler:
-    """Records every message; can block on the n-th one or refuse everything after n (going down)."""
-
-    def __init__(self, block_on: int | None = None, down_after: int | None = None) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-        self.block_on = block_on
-        self.down_after = down_after
-        self.blocked = threading.Event()
-        self.release = threading.Event()
-        self.went_down = threading.Event()
-        self.lock = threading.Lock()
-
-    async def handle_MAIL(
-        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
-    ) -> str:
-        if self.down_after is not None and len(self.messages) >= self.down_after:
-            self.went_down.set()  # the server stops right after this answer
-            return "421 4.3.2 service shutting down"
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = email.message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
-            count = len(self.messages)
-        if self.block_on == count:
-            self.blocked.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
-        return "250 OK queued"
-
-    def counts(self) -> Counter[str]:
-        return Counter(rcpt for rcpts, _ in self.messages for rcpt in rcpts)
-
-    def to(self, recipient: str) -> list[EmailMessage]:
-        return [msg for rcpts, msg in self.messages if recipient in rcpts]
-
-
-@contextmanager
-def smtp_sink(
-    handler: SinkHandler | None = None, port: int | None = None
-) -> Iterator[tuple[SinkHandler, str]]:
-    """A running aiosmtpd server; yields (handler, smtp:// URL). Stops it when ``went_down`` is set."""
-    handler = handler or SinkHandler()
-    port = port or free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    stopper = threading.Thread(target=lambda: handler.went_down.wait(120) and controller.stop(), daemon=True)
-    stopper.start()
-    try:
-        yield handler, f"smtp://127.0.0.1:{port}?timeout=20"
-    finally:
-        handler.release.set()
-        if not handler.went_down.is_set():
-            handler.went_down.set()
-        stopper.join(30)
-
-
-class _Webhook(BaseHTTPRequestHandler):
-    received: list[tuple[str, dict[str, Any]]]
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append((self.path, json.loads(body)))  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
-@contextmanager
-def webhook_server() -> Iterator[tuple[list[tuple[str, dict[str, Any]]], int]]:
-    """A local HTTP server that records JSON POSTs; yields (received, port)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
-    server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.received, server.server_address[1]  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def make_settings(tmp_path: Path, db_url: str, smtp_url: str | None = None) -> Settings:

@@ -11,12 +11,10 @@ import dataclasses
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from regtrack.settings import PROJECT_ROOT
 from storage.db import make_engine, transaction
 from storage.transfer import TABLES, export_lines
 from tests.conftest import sample_path
+from tests.support.net import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -125,15 +124,6 @@ def assert_one_error_line(code: int, stderr: str, fragment: str) -> None:
     assert fragment in lines[0], stderr
 
 
-def poll(condition: Callable[[], bool], what: str, deadline_s: float = 120.0, every_s: float = 0.005) -> None:
-    """Wait until ``condition()`` holds; fail naming ``what`` after the deadline."""
-    end = time.monotonic() + deadline_s
-    while not condition():
-        if time.monotonic() > end:
-            pytest.fail(f"gave up after {deadline_s:.0f} s waiting for {what}")
-        time.sleep(every_s)
-
-
 # --- a regtrack process ---------------------------------------------------------------------
 
 
@@ -157,12 +147,6 @@ def finish(process: subprocess.Popen[str], timeout_s: float = 300) -> tuple[int,
 
 
 # --- a private PostgreSQL cluster -----------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PrivateCluster:

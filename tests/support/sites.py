@@ -1,28 +1,39 @@
-"""Shared by the source, polling and flow tests (no tests here): a real HTTP site on 127.0.0.1
-that serves feeds and compilations with ETag/Last-Modified, one route that hangs until released
-(a source that times out), and a real SMTP server (aiosmtpd) that records what it receives."""
+"""Real HTTP on 127.0.0.1 for the tests (no tests here): ``serve_http`` runs any request handler
+(plain or TLS) in a thread; ``serve_site`` runs a little web site on it that serves feeds and
+compilations with ETag/Last-Modified, has routes that hang until released (a source that times
+out), and records every request, JSON POSTs included (a webhook receiver)."""
 
 from __future__ import annotations
 
 import contextlib
-import email
 import hashlib
-import socket
+import json
+import ssl
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email import policy
-from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-from aiosmtpd.controller import Controller
 
 from tests.conftest import sample_path
 
 LAST_MODIFIED = "Mon, 01 Apr 2024 01:00:00 GMT"
+
+
+@contextmanager
+def serve_http(handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """``handler`` served on a free port of 127.0.0.1 until the block ends; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass
@@ -34,6 +45,11 @@ class Site:
     hang: set[str] = field(default_factory=set)
     release: threading.Event = field(default_factory=threading.Event)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    posts: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -51,6 +67,10 @@ class Site:
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for p, headers in self.requests if p == path]
 
+    def paths(self) -> list[str]:
+        """The path of every GET, in order."""
+        return [p for p, _headers in self.requests]
+
 
 def atom_feed(links: list[str], title: str = "样例") -> bytes:
     entries = "".join(
@@ -65,11 +85,11 @@ def atom_feed(links: list[str], title: str = "样例") -> bytes:
     ).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: Any
+class _SiteHandler(BaseHTTPRequestHandler):
+    site: Site
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        site: Site = self.server.site
+        site = self.site
         site.requests.append((self.path, dict(self.headers.items())))
         if self.path in site.hang:
             site.release.wait(30)
@@ -92,6 +112,12 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
             self.wfile.write(body)
 
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.site.posts.append((self.path, json.loads(body)))
+        self.send_response(200)
+        self.end_headers()
+
     def log_message(self, *args: Any) -> None:
         return None
 
@@ -99,57 +125,9 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_site() -> Iterator[Site]:
     site = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.site = site  # type: ignore[attr-defined]
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        site.release.set()
-        server.shutdown()
-        server.server_close()
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        msg = email.message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
-        return "250 OK queued"
-
-    def to(self, recipient: str) -> list[EmailMessage]:
-        with self.lock:
-            return [msg for rcpts, msg in self.messages if recipient in rcpts]
-
-
-@contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, str]]:
-    """A real SMTP server on 127.0.0.1; yields (mailbox, smtp:// URL)."""
-    mailbox = Mailbox()
-    with socket.socket() as probe:  # aiosmtpd checks readiness by connecting: it needs a real port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, f"smtp://127.0.0.1:{port}"
-    finally:
-        controller.stop()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
-    """Poll with a deadline (never a bare sleep as synchronisation)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    with serve_http(type("SiteHandler", (_SiteHandler,), {"site": site})) as base:
+        site.base = base
+        try:
+            yield site
+        finally:
+            site.release.set()

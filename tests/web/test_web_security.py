@@ -22,6 +22,7 @@ from tests.browser.fixtures import (  # noqa: F401 - fixtures
     web_settings,
 )
 from tests.browser.seed import HOSTILE_TITLE, Seeded
+from tests.support.net import wait_until
 from web import security
 from web.app import ROUTERS, create_app
 
@@ -143,13 +144,11 @@ def test_admin_is_disabled_without_a_configured_token(web_settings: Settings) ->
 
 
 def _wait_for_job(client: TestClient, job_id: int, headers: dict[str, str]) -> dict:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    def finished() -> dict | None:
         state = client.get(f"/admin/jobs/{job_id}", headers=headers).json()
-        if state["status"] != "running":
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"re-ingest job {job_id} still running after 120 s")
+        return state if state["status"] != "running" else None
+
+    return wait_until(finished, 120, f"re-ingest job {job_id} to finish", every=0.1)
 
 
 def test_reingest_with_bearer_token_runs_the_pipeline(client: TestClient) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser.fixtures import free_port
+from tests.support.net import free_port, wait_until
 
 COMMAND = [sys.executable, "-c", "from regtrack.cli import main; main()"]
 
@@ -25,15 +24,16 @@ def test_serve_command_answers_and_stops(tmp_path: Path, workers: str) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 90  # two workers each import the app: slow on a busy machine
-        while True:
+
+        def answered() -> httpx.Response | None:
             assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
+                return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
             except httpx.HTTPError:
-                assert time.monotonic() < deadline, "regtrack serve did not answer within 90 s"
-                time.sleep(0.1)
+                return None
+
+        # two workers each import the app: slow on a busy machine
+        health = wait_until(answered, 90, "regtrack serve to answer", every=0.1)
         assert health.json() == {"status": "ok"}
         home = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
         assert home.status_code == 200 and "还没有收录任何汇编" in home.text

@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from regtrack.settings import Settings
 from tests.browser.fixtures import (  # noqa: F401
-    SmtpSink,
     body_text,
     csrf_of,
     seeded,
@@ -25,6 +24,7 @@ from tests.browser.fixtures import (  # noqa: F401
     web_settings,
 )
 from tests.browser.seed import Seeded
+from tests.support.smtp import SmtpSink
 from web.app import create_app
 
 EMAIL = "officer@hospital.example.org"
