@@ -41,7 +41,7 @@ def cosmetic_flags(ops: Sequence[Op]) -> tuple[bool, ...]:
         if comparison_key(deleted) == comparison_key(inserted):
             flags[start:end] = [True] * (end - start)
         start = end
-    return tuple(flags)
+    return tuple(flags) if any(flags) else ()  # one spelling of "no style-only edit" (ArticleChange.spans)
 
 
 def old_side(ops: Iterable[Op]) -> str:

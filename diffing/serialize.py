@@ -93,5 +93,6 @@ def _article(a: Mapping[str, Any]) -> ArticleChange:
         restructure=a.get("restructure") or "",
         moved=bool(a.get("moved")),
         renumbered=bool(a.get("renumbered")),
-        cosmetic=cosmetic if len(cosmetic) == len(ops) else (),
+        # () is the differ's one spelling of "no style-only edit"
+        cosmetic=cosmetic if any(cosmetic) and len(cosmetic) == len(ops) else (),
     )

@@ -56,7 +56,8 @@ def _fold(text: str) -> str:
 # A list bullet the PDF extraction put before an item: "- (二) 身体健康" (001 line 733), at the text
 # start or after the previous item's end, with the line break kept or joined: "…义务；- (二) …".
 # Matched after folding, so "（" is "(" and "。" is ".".
-_BULLET = re.compile(r"(?:\A|(?<=[.;:]))\s*[-·]\s+(?=\(|\d+[、.]|[一二三四五六七八九十]+、|附件)")
+# The blank after the bullet is a space on its line: a dash that ends a line ("…:-" then "(…") is text.
+_BULLET = re.compile(r"(?:\A|(?<=[.;:]))\s*[-·][ \t\u3000]+(?=\(|\d+[、.]|[一二三四五六七八九十]+、|附件)")
 # Every kind of blank, including zero-width ones left by PDF text layers.
 _BLANKS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 

@@ -68,22 +68,8 @@ def diff_of(document: str, edit: str) -> DocumentDiff:
 
 CASES = [(d.name, edit) for d in DOCUMENTS for edit in EDITS]
 
-# The differ leaves ``cosmetic`` empty on a record with no style-only edit; to_dict(extended=True)
-# writes one False per op, and from_dict keeps them: the records render alike (same ``spans``) but
-# are not equal. Strict, so that these cases fail loudly once serialize or the differ settles on
-# one spelling of "nothing cosmetic".
-COSMETIC_SPELLING = pytest.mark.xfail(
-    strict=True, reason="cosmetic=() comes back as (False, ...) from to_dict(extended=True)/from_dict"
-)
 
-
-def _round_trip_case(document: str, edit: str) -> object:
-    if any(a.ops and not a.cosmetic for a in diff_of(document, edit).articles):
-        return pytest.param(document, edit, marks=COSMETIC_SPELLING, id=f"{document}-{edit}")
-    return pytest.param(document, edit, id=f"{document}-{edit}")
-
-
-@pytest.mark.parametrize("document,edit", [_round_trip_case(d, e) for d, e in CASES])
+@pytest.mark.parametrize("document,edit", CASES, ids=[f"{d}-{e}" for d, e in CASES])
 def test_a_diff_read_back_from_its_json_is_the_same_diff(document: str, edit: str) -> None:
     diff = diff_of(document, edit)
     text = json.dumps(to_dict(diff, extended=True), ensure_ascii=False)
