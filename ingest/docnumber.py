@@ -37,12 +37,20 @@ STANDARD_RE = re.compile(
     r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])"
 )
 
+# Order numbers (令) are identifiers like 文号 (DOMAIN.md): the 题注 of h05 "中华人民共和国国务院令第149号",
+# h08 "国家市场监督管理总局令第20号"; the state's name in front is dropped (= 国务院令第149号).
+_STATE = "中华人民共和国"
+ORDER_NUMBER_RE = re.compile(
+    rf"(?:{_STATE})?{_SP}(?P<org>(?:(?!{_STATE})[\u4e00-\u9fff]){{2,24}}?){_SP}令{_SP}第{_SP}(?P<serial>[{_DIGIT}]{{1,5}}){_SP}号"
+)
+
 _WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _SPACES = re.compile(r"\s+")
 
 
 def canonical_doc_number(raw: str) -> str:
-    """Fold a 文号 or standard number to one spelling: ``国卫医急发〔2024〕11号``, ``WS/T 347-2024``.
+    """Fold a 文号, standard or order number to one spelling: ``国卫医急发〔2024〕11号``, ``WS/T 347-2024``,
+    ``国务院令第149号``.
 
     Raises ValueError when ``raw`` is not a 文号 or a standard number.
     """
@@ -53,7 +61,15 @@ def canonical_doc_number(raw: str) -> str:
     match = STANDARD_RE.fullmatch(text)
     if match:
         return _canonical_standard(match)
+    match = ORDER_NUMBER_RE.fullmatch(text)
+    if match:
+        return canonical_order_number(match)
     raise ValueError(f"not a document number: {raw!r}")
+
+
+def canonical_order_number(match: re.Match[str]) -> str:
+    """``中华人民共和国国务院令第１４９号`` -> ``国务院令第149号``."""
+    return f"{match['org']}令第{int(match['serial'].translate(_WIDTH))}号"
 
 
 def _canonical_from_match(match: re.Match[str]) -> str:

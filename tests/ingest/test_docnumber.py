@@ -105,3 +105,17 @@ def test_canonical_only_raises_value_error(text):
 def test_regexes_are_compiled():
     assert DOC_NUMBER_RE.search("见国卫通〔2024〕5号")
     assert STANDARD_RE.search("WS/T 828-2023 妊娠期糖尿病")
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        # h05 题注 "1994年2月26日 中华人民共和国国务院令第149号发布"
+        ("中华人民共和国国务院令第149号", "国务院令第149号"),
+        ("国务院令第１４９号", "国务院令第149号"),
+        # h08 "2019年11月30日 国家市场监督管理总局令第20号公布"
+        ("国家市场监督管理总局令 第 20 号", "国家市场监督管理总局令第20号"),
+    ],
+)
+def test_order_numbers_are_identifiers(raw, canonical):
+    assert canonical_doc_number(raw) == canonical
