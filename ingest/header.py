@@ -30,7 +30,7 @@ _ACTS.update({"施行": "effective", "实施": "effective"})
 _ON_PUBLICATION_RE = re.compile(r"^(?:自|从)?(?:发布|公布|颁布)之日(?:起)?(?:施行|实施|生效)$")
 _EVENT_RE = re.compile(rf"^(?:根据)?(?P<date>{_DATE})")
 # A new event starts at 根据 or at a date after a blank: h14 "…公布&emsp;根据2013年…".
-_PIECE_BREAK = re.compile(rf"\s+(?=根据|{_DATE})|(?<=[^\s、，,])(?=根据(?:{_DATE}))")
+_PIECE_BREAK = re.compile(rf" (?=根据|{_DATE})|(?<=[^\s、，,])(?=根据(?:{_DATE}))")
 _BLANKS = re.compile(r"&emsp;|&ensp;|&nbsp;|\u3000")
 _SPACES = re.compile(r"\s+")
 _BRACKETS = "（()）"
@@ -139,6 +139,7 @@ def _pieces(text: str) -> list[str]:
     """The events a line holds, or [] when it is not a 题注 line."""
     if text[0] in _BRACKETS and text[-1] in _BRACKETS:
         text = text[1:-1]
+    text = _SPACES.sub(" ", text)  # one blank a run: a long run must not cost quadratic time (test_fuzz_hang)
     compact = [_SPACES.sub("", p) for p in _PIECE_BREAK.split(text) if p.strip()]
     if compact and all(_is_piece(p) for p in compact):
         return compact
