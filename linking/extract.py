@@ -15,6 +15,7 @@ from datetime import date
 from ingest.dates import effective_date_from
 from linking import rules
 from linking.expiry import expiry_relations
+from linking.header import header_relations
 from linking.mentions import find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
 from linking.own import OwnTitles, attachment_titles
@@ -30,9 +31,9 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     doc_effective = _doc_effective_date(doc)
     own = OwnTitles([doc.title, *doc.own_titles, *attachment_titles(doc.text)])
     is_draft = any(marker in doc.title for marker in _DRAFT_MARKERS)
-    sentences = split_sentences(doc.text, doc.start_line)
+    found, header_lines = header_relations(doc)
+    sentences = split_sentences(_without(doc.text, header_lines), doc.start_line)
     aliases: set[str] = set()
-    found: list[ExtractedRelation] = []
     in_repeal_list = False
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
@@ -53,6 +54,16 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
             stated_here += expiry_relations(sentence, start=ctx.effective_date)
         found += _dedupe_sentence(stated_here)
     return _once_replaced(found)
+
+
+def _without(text: str, lines: range) -> str:
+    """``text`` with ``lines`` (indexes) blanked: the 题注 is read by ``linking.header`` alone."""
+    if not lines:
+        return text
+    kept = text.split("\n")
+    for index in lines:
+        kept[index] = ""
+    return "\n".join(kept)
 
 
 def _doc_effective_date(doc: SourceDoc) -> date | None:
