@@ -33,7 +33,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     is_draft = any(marker in doc.title for marker in _DRAFT_MARKERS)
     found, header_lines = header_relations(doc)
     sentences = split_sentences(_without(doc.text, header_lines), doc.start_line)
-    aliases: set[str] = set()
+    aliases: dict[str, Citation] = {}
     in_repeal_list = False
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
@@ -79,7 +79,7 @@ def _citations(ctx: rules.Context, own: OwnTitles, taken: set[int]) -> list[Extr
     bound = {m.start for m in rules.cite_bound(ctx)}
     out: list[ExtractedRelation] = []
     for mention in ctx.mentions:
-        if mention.start in taken or own.holds(mention):
+        if mention.start in taken or mention.alias or own.holds(mention):
             continue
         if mention.citation.title is None and mention.start not in bound:
             continue
