@@ -44,3 +44,13 @@ def test_a_short_title_named_again_is_not_cited_anew():
     assert [(r.kind, r.citation.title) for r in relations if r.citation] == [
         ("cites", "中华人民共和国药品管理法")
     ]
+
+
+def test_interpretations_and_drafts_are_documents():
+    # h28 "《最高人民法院、最高人民检察院关于…的解释》（法释〔2013〕12号）"; h16 "《…暂行规定(草案)》"
+    from linking.mentions import is_normative_title
+
+    assert is_normative_title(
+        "最高人民法院、最高人民检察院关于办理危害食品安全刑事案件适用法律若干问题的解释"
+    )
+    assert is_normative_title("中、小学卫生工作暂行规定(草案)")
