@@ -42,13 +42,13 @@ _DECISION_RE = re.compile(r"《(?P<title>[^《》]+)》")
 # 委员会第1576次会议" / "最高人民检察院第十二届检察委员会第5次会议": the body that adopted the text.
 _NUMERAL = "[0-9一二三四五六七八九十百零〇]+"
 _MEETING_RE = re.compile(
-    rf"^由?(?:第{_NUMERAL}届)?(?P<org>[\u4e00-\u9fff]{{2,30}}?)(?:审判委员会|第{_NUMERAL}届检察委员会|检察委员会)?"
+    rf"^[由经]?(?:第{_NUMERAL}届)?(?P<org>[\u4e00-\u9fff]{{2,30}}?)(?:审判委员会|第{_NUMERAL}届检察委员会|检察委员会)?"
     rf"第{_NUMERAL}次(?:常务|全体)?会议$"
 )
 # h18 "食品药品监管局、海关总署第4号令": a joint order, kept as written.
 _JOINT_ORDER_RE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff、]{2,60}?)第[0-9０-９]{1,5}号令$")
 _STATE = "中华人民共和国"
-_LEGISLATURE = "人民代表大会"
+_NPCSC = "人民代表大会常务委员会"
 _NUMBER_LINES = 4  # lines under the 题注 where the text's own number may stand
 
 
@@ -102,9 +102,9 @@ class Header:
         if event:
             return event.date
         adopted = self._first("adopted")
-        # A law is dated by its adoption (h06 "…全国人民代表大会常务委员会第十八次会议通过"); what a
-        # court or a ministry adopts is published later, by a 公告 or a 令 (h28, l05).
-        if adopted and _LEGISLATURE in adopted.body and len(find_dates(adopted.quote)) == 1:
+        # A text with no 公布 line is dated by its adoption (h06 "…全国人民代表大会常务委员会第十八次会议
+        # 通过", l14 "最高人民法院审判委员会第1855次会议通过"); by two bodies on two dates, by neither (h28).
+        if adopted and len(find_dates(adopted.quote)) == 1:
             return adopted.date
         return None
 
@@ -127,7 +127,8 @@ def read_header(lines: Sequence[str], title: str = "") -> Header | None:
         text = _BLANKS.sub(" ", raw).strip()
         if not text or _MARKUP_RE.match(text):
             continue
-        if _pieces(text):
+        found = _pieces(text)
+        if found and _is_piece(found[0]):  # a 题注 opens with a dated event, never a continuation
             return _read_from(lines, index, title)
         seen += 1
         if seen >= _SEARCH_LINES:
@@ -252,8 +253,8 @@ def _publishers(body: str) -> list[str]:
 
 
 def _meeting_orgs(body: str) -> list[str]:
-    parts = DATE_RE.sub("、", body).split("、")
+    # l25 "经…第十九届人民代表大会第四次会议审议通过": the adoption's 审议 belongs to no body's name.
+    parts = DATE_RE.sub("、", body.removesuffix("审议")).split("、")
     found = [m["org"] for part in parts if (m := _MEETING_RE.match(part))]
-    return [
-        re.sub(rf"第{_NUMERAL}届", "", org) for org in found
-    ]  # l10 "吉林市第十七届人民代表大会常务委员会"
+    # l10 "吉林市第十七届人民代表大会常务委员会", l24 "吉林市第十四届人大常委会": the body, not its term
+    return [re.sub(rf"第{_NUMERAL}届", "", org).replace("人大常委会", _NPCSC) for org in found]

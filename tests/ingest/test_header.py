@@ -135,3 +135,39 @@ def test_a_circular_has_no_header():
         )
         is None
     )
+
+
+def test_local_congress_abbreviated_and_adopted_after_review():
+    # l24 "吉林市第十四届人大常委会第20次会议通过"; l25 "经…第十九届人民代表大会第四次会议审议通过"
+    header = read_header(["2010年9月27日 吉林市第十四届人大常委会第20次会议通过"])
+    assert header is not None and header.issuers == ("吉林市人民代表大会常务委员会",)
+    assert header.published_date == date(2010, 9, 27)
+    header = read_header(["2025年1月14日 经前郭尔罗斯蒙古族自治县第十九届人民代表大会第四次会议审议通过"])
+    assert header is not None and header.issuers == ("前郭尔罗斯蒙古族自治县人民代表大会",)
+
+
+def test_title_and_header_above_the_number_line_are_one_document():
+    # l14: the 题注 under the title, then the title again over its 法释 number
+    text = "\n".join(
+        [
+            "最高人民法院关于审理行政赔偿案件若干问题的规定",
+            "",
+            "2021年12月6日 最高人民法院审判委员会第1855次会议通过",
+            "",
+            "2022年5月1日 施行",
+            "",
+            "最高人民法院",
+            "",
+            "关于审理行政赔偿案件若干问题的规定",
+            "",
+            "法释〔2022〕10号",
+            "",
+            "为保护公民、法人和其他组织的合法权益，监督行政机关依法履行行政赔偿义务，制定本规定。",
+            "第一条 本规定适用于行政赔偿案件。",
+        ]
+    )
+    compilation = parse_text(text)
+    [doc] = compilation.documents
+    assert (doc.start_line, doc.doc_number, doc.issuers) == (1, "法释〔2022〕10号", ("最高人民法院",))
+    assert (doc.published_date, doc.effective_date) == (date(2021, 12, 6), date(2022, 5, 1))
+    assert not compilation.warnings
