@@ -136,6 +136,8 @@ def effective_date_from(text: str, *, written: date | None, published: date | No
     own_names = _own_names(flat)
     chosen: date | None = None
     for m in _clauses(flat):
+        if flat.startswith("的", m.end()):
+            continue  # h18 "1999年5月1日实施的《进口药品管理办法》同时废止" dates the document it names
         subject = _sentence_before(flat, m.start())
         own = _is_own_subject(subject, own_names)
         if not own and _names_another_document(subject):

@@ -65,7 +65,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def canonical_doc_number(raw: str) -> str:
-    """Fold a 文号 or standard number to one spelling: ``国卫医急发〔2024〕11号``, ``WS/T 347-2024``.
+    """Fold a 文号, standard or order number to one spelling: ``国卫医急发〔2024〕11号``, ``WS/T 347-2024``,
+    ``国务院令第149号``.
 
     Raises ValueError when ``raw`` is not a 文号 or a standard number.
     """
@@ -77,7 +78,7 @@ def canonical_doc_number(raw: str) -> str:
     if match:
         return _canonical_from_match(match)
     match = ORDER_NUMBER_RE.fullmatch(text)
-    if match and (order := _canonical_order(match)):
+    if match and (order := canonical_order_number(match)):
         return order
     match = STANDARD_RE.fullmatch(text)
     if match:
@@ -94,8 +95,8 @@ def _canonical_from_match(match: re.Match[str]) -> str:
     return f"{code}〔{year}〕{serial}号"
 
 
-def _canonical_order(match: re.Match[str]) -> str | None:
-    """``国务院令第25号``; None when the serial is no numeral (第十千号)."""
+def canonical_order_number(match: re.Match[str]) -> str | None:
+    """``中华人民共和国国务院令第１４９号`` → ``国务院令第149号``; None when the serial is no numeral (第十千号)."""
     issuer = match["issuer"]
     try:
         serial = cn_to_int(match["serial"])
@@ -120,7 +121,7 @@ def find_doc_numbers(text: str) -> list[tuple[int, int, str, str]]:
             ]
         if "令" in text:
             for m in ORDER_NUMBER_RE.finditer(text):
-                if order := _canonical_order(m):
+                if order := canonical_order_number(m):
                     found.append((m.start(), m.end(), m.group(), order))
     found += [(m.start(), m.end(), m.group(), _canonical_standard(m)) for m in STANDARD_RE.finditer(text)]
     return _without_overlaps(found)

@@ -8,6 +8,7 @@ from datetime import date
 
 from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
 from ingest.docnumber import STANDARD_RE, canonical_doc_number, strip_spaces
+from ingest.header import Header, read_header
 from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
 from ingest.model import ParsedDocument
 from ingest.segment import DocumentSpan
@@ -107,9 +108,9 @@ def _lead_issuers(lines: list[str], start: int, end: int) -> list[str]:
     return []
 
 
-def _doc_number(span: DocumentSpan) -> tuple[str | None, str | None]:
+def _doc_number(span: DocumentSpan, header: Header | None = None) -> tuple[str | None, str | None]:
     field = _field(span, "发文字号")
-    raw = (field or None) if field is not None else span.doc_number
+    raw = (field or None) if field is not None else span.doc_number or (header.identifier if header else None)
     if not raw:
         return None, None
     # A standard's number keeps its one space (WS/T 347—2024); a 文号's stray spaces go (001 line 513).
@@ -169,12 +170,18 @@ def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
             effective_date=effective, expiry_date=expiry, articles=parse_structure(text, span.body_line),
             attachments=attachments, attachment_label=span.attachment_label,
         )  # fmt: skip
+    # The 题注 of a law or regulation (h05) when no metadata block says the same.
+    header = None if span.metadata else read_header(lines[body:end], title)
     signed, signed_date = signature(lines, body, end)
+    if header and header.issuers:
+        signed = list(header.issuers)
     lead = [] if signed or _field(span, "发文机关") else _lead_issuers(lines, body, end)
     written = _field_date(_field(span, "成文日期")) or signed_date or _dateline(lines, body, end)
-    published = _field_date(_field(span, "发布日期"))
+    published = _field_date(_field(span, "发布日期")) or (header.published_date if header else None)
     effective, expiry = _own_dates(text, title, written, published)
-    doc_number, canonical = _doc_number(span)
+    if header and header.effective_date:
+        effective = header.effective_date  # h10 "2000年1月1日 施行", h04 "发布之日施行"
+    doc_number, canonical = _doc_number(span, header)
     keywords = _field(span, "关键字") or ""
     return ParsedDocument(
         title=title,

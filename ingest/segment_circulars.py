@@ -4,10 +4,11 @@ and a 文号 line; a 附件 label after the body opens an attachment that is a d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.dates import parse_date
 from ingest.docnumber import DOC_NUMBER_RE
+from ingest.header import read_header
 from ingest.issuers import is_issuer_line
 from ingest.segment import PAGE_BREAK, DocumentSpan, Segmentation
 
@@ -312,6 +313,10 @@ def split(lines: list[str]) -> Segmentation | None:
     if headers:
         kind = "circulars" if len(headers) >= 2 else "single"
         spans = tuple(spans_from_headers(lines, headers, len(lines)))
+        if kind == "single" and headers[0].start and read_header(lines[: headers[0].start]):
+            # l14: title and 题注, then the title again over its 法释 number: one document from the top
+            spans = (replace(spans[0], start_line=1, body_line=1),)
+            return Segmentation(kind, None, spans)
         return Segmentation(kind, None, spans, tuple(_unassigned(lines, headers[0].start)))
     span = single_document(lines)
     return Segmentation("single", None, (span,)) if span else None

@@ -15,6 +15,7 @@ from datetime import date
 from ingest.dates import effective_date_from
 from linking import list_rules, rules
 from linking.expiry import expiry_relations
+from linking.header import header_relations
 from linking.mentions import find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
 from linking.own import OwnTitles, attachment_titles
@@ -30,9 +31,9 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     doc_effective = _doc_effective_date(doc)
     own = OwnTitles([doc.title, *doc.own_titles, *attachment_titles(doc.text)])
     is_draft = any(marker in doc.title for marker in _DRAFT_MARKERS)
-    sentences = split_sentences(doc.text, doc.start_line)
-    aliases: set[str] = set()
-    found: list[ExtractedRelation] = []
+    found, header_lines = header_relations(doc)
+    sentences = split_sentences(_without(doc.text, header_lines), doc.start_line)
+    aliases: dict[str, Citation] = {}
     in_repeal_list = False
     list_state: list_rules.ListState | None = None
     for index, sentence in enumerate(sentences):
@@ -60,6 +61,16 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     return _once_replaced(found)
 
 
+def _without(text: str, lines: range) -> str:
+    """``text`` with ``lines`` (indexes) blanked: the 题注 is read by ``linking.header`` alone."""
+    if not lines:
+        return text
+    kept = text.split("\n")
+    for index in lines:
+        kept[index] = ""
+    return "\n".join(kept)
+
+
 def _doc_effective_date(doc: SourceDoc) -> date | None:
     """The source's 施行 date: its own, else what its text says, else its written date (not publication)."""
     if doc.effective_date:
@@ -73,7 +84,7 @@ def _citations(ctx: rules.Context, own: OwnTitles, taken: set[int]) -> list[Extr
     bound = {m.start for m in rules.cite_bound(ctx)}
     out: list[ExtractedRelation] = []
     for mention in ctx.mentions:
-        if mention.start in taken or own.holds(mention):
+        if mention.start in taken or mention.alias or own.holds(mention):
             continue
         if mention.citation.title is None and mention.start not in bound:
             continue

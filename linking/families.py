@@ -17,6 +17,9 @@ from linking.titles import edition_of, edition_year
 # Canonical standard numbers from ingest.docnumber: "WS/T 347-2024", "GB 15982-2012".
 _STANDARD = re.compile(r"^(?P<series>[A-Z][A-Z0-9/]* [0-9.]+)-(?P<year>[0-9]{4})$")
 _MIN_BASE = 6  # shorter keys (实施方案, 管理办法) name no single instrument
+# A decision amending or repealing others is spent when adopted: h29's 2013 and 2016 《国务院关于修改
+# 部分行政法规的决定》 are two acts of one title, not two editions.
+_ONE_OFF = re.compile(r"(?:修改|废止|修正)[^的]*的决定$|修正案$")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _family_of(doc: KnownDoc) -> tuple[str | None, _Version | None]:
     if standard:
         return "std:" + standard["series"], _Version(doc, (int(standard["year"]), 1), "standard", False)
     base, label, is_trial = edition_of(doc.title)
-    if len(base) < _MIN_BASE:
+    if len(base) < _MIN_BASE or _ONE_OFF.search(base):
         return None, None
     version_year = edition_year(label) or doc.year
     if version_year is None and not is_trial:

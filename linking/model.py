@@ -83,11 +83,16 @@ class SourceDoc:
 
 @dataclass(frozen=True)
 class Citation:
-    """How a sentence names another document: its 文号 or standard number, its 《title》, or both."""
+    """How a sentence names another document: its 文号 or standard number, its 《title》, or both.
+
+    ``date`` is set when the text dates the document it names: decisions that share one title
+    (国务院关于修改部分行政法规的决定 of 2013, 2016, 2019…) are different instruments, told apart by it.
+    """
 
     doc_number_raw: str | None
     doc_number_canonical: str | None
     title: str | None
+    date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class KnownDoc:
     title: str
     issuers: tuple[str, ...] = ()
     year: int | None = None
+    dates: tuple[date, ...] = ()  # its known written, published and effective dates
 
 
 @dataclass(frozen=True)

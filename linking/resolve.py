@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -131,13 +132,17 @@ class _Probe:
     source_year: int | None
     source_id: int | None
     issuer: str | None
+    dated: date | None  # the date the citation gives: another known date is another document
 
     @classmethod
     def of(cls, citation: Citation, source_year: int | None, source_id: int | None) -> _Probe:
         base, label, is_trial = edition_of(citation.title or "")
         year = _number_year(citation.doc_number_canonical)
         issuer = issuer_in_title(citation.title or "")
-        return cls(base, label, is_trial, citation.doc_number_canonical, year, source_year, source_id, issuer)
+        return cls(
+            base, label, is_trial, citation.doc_number_canonical, year, source_year, source_id, issuer,
+            citation.date,
+        )  # fmt: skip
 
     def accepts(self, entry: _Entry) -> bool:
         doc = entry.doc
@@ -149,6 +154,8 @@ class _Probe:
             return False  # two different 文号 are two documents
         if doc.year is not None and self.year is not None and doc.year != self.year:
             return False
+        if self.dated is not None and doc.dates and self.dated not in doc.dates:
+            return False  # 国务院关于修改部分行政法规的决定 of 2016 is not that of 2013 (h29)
         if doc.year is not None and self.source_year is not None and doc.year > self.source_year:
             return False  # a citation names an older document, never a later one
         return self.issuer is None or issuers_compatible((self.issuer,), entry.issuers)

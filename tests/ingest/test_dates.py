@@ -130,3 +130,15 @@ _CLAUSE_PIECES = st.sampled_from(
 @given(st.lists(_CLAUSE_PIECES, max_size=14).map("".join))
 def test_clauses_are_found_only_in_front_of_their_words_yet_all_of_them(flat):
     assert [m.span() for m in _clauses(flat)] == [m.span() for m in _EFFECTIVE_RE.finditer(flat)]
+
+
+def test_a_cited_documents_own_date_is_not_the_citing_ones():
+    # h18 第四十五条: the repealed 办法's 实施 date, then this one's
+    from ingest.dates import effective_date_from
+
+    text = "本办法自2004年1月1日起实施。1999年5月1日实施的《进口药品管理办法》同时废止。"
+    assert effective_date_from(text, written=None, published=None) == date(2004, 1, 1)
+    assert (
+        effective_date_from("1999年5月1日实施的《进口药品管理办法》同时废止。", written=None, published=None)
+        is None
+    )

@@ -141,3 +141,17 @@ def test_old_numbers_and_order_numbers(text, canonical):
 
 def test_order_number_with_and_without_state_name_compare_equal():
     assert canonical_doc_number("中华人民共和国国务院令第25号") == canonical_doc_number("国务院令第25号")
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        # h05 题注 "1994年2月26日 中华人民共和国国务院令第149号发布"
+        ("中华人民共和国国务院令第149号", "国务院令第149号"),
+        ("国务院令第１４９号", "国务院令第149号"),
+        # h08 "2019年11月30日 国家市场监督管理总局令第20号公布"
+        ("国家市场监督管理总局令 第 20 号", "国家市场监督管理总局令第20号"),
+    ],
+)
+def test_order_numbers_are_identifiers(raw, canonical):
+    assert canonical_doc_number(raw) == canonical

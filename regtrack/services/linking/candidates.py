@@ -91,6 +91,7 @@ def known(row: Any) -> KnownDoc:
         title=row.title,
         issuers=tuple(row.issuers or ()),
         year=year.year if year else None,
+        dates=tuple(d for d in (row.written_date, row.published_date, row.effective_date) if d),
     )
 
 

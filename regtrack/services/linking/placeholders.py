@@ -19,9 +19,12 @@ from storage.models import ChangeEvent, Document, Relation
 
 
 def identity_key(citation: Citation) -> str:
+    """One key per instrument: decisions of one title are told apart by their date (h29's 2013 and
+    2016 《国务院关于修改部分行政法规的决定》)."""
     if citation.doc_number_canonical:
         return f"dn:{citation.doc_number_canonical}"
-    return f"t:{title_key(citation.title or '')}"
+    dated = f"@{citation.date.isoformat()}" if citation.date else ""
+    return f"t:{title_key(citation.title or '')}{dated}"
 
 
 class Placeholders:
@@ -54,6 +57,7 @@ class Placeholders:
                 title=citation.title or citation.doc_number_raw or key,
                 doc_number=citation.doc_number_raw,
                 doc_number_canonical=citation.doc_number_canonical,
+                published_date=citation.date,  # the date the citation gives it (a 题注 line's)
                 placeholder=True,
             )
             set_title_key(row)
@@ -105,7 +109,7 @@ def merge_title_placeholders(session: Session, new_ids: Sequence[int], run: Link
     numbers = {d.doc_number_canonical for d in real.values() if d.doc_number_canonical}
     near = title_neighbours(session, keys)
     for ph in _placeholders(session, numbers, keys, near):
-        citation = Citation(ph.doc_number, ph.doc_number_canonical, ph.title)
+        citation = Citation(ph.doc_number, ph.doc_number_canonical, ph.title, ph.published_date)
         found = resolve(citation, index)
         if found.doc_id is None or found.doc_id == ph.id or _states_about(session, found.doc_id, ph.id):
             continue
