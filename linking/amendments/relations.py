@@ -49,6 +49,8 @@ _STATEMENT = re.compile(r"[《。；;]")
 _ADDS_UNIT = re.compile(r"增加[一二三四五六七八九十两]+[条款项]")
 _LOCS = re.compile(LOCS)
 _CLAUSE_END = re.compile(r"[。；;\n]")
+# The numbered heading that names a target: l01 "…部门规章一、修改《医师执业注册管理办法》".
+_HEADING = re.compile(r"(?:[一二三四五六七八九十百]+、|[0-9]+[、.．])(?:修改|将|删去|对|在|把)?$")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ def _naming(text: str, group: TargetInstructions) -> tuple[str, int]:
         at = raw.find(f"《{group.target}》")
         if at >= 0:
             start = max((m.end() for m in _CLAUSE_END.finditer(raw, 0, at)), default=0)
+            heading = _HEADING.search(raw, start, at)
+            start = heading.start() if heading else start
             end = _CLAUSE_END.search(raw, at)
             return raw[start : end.end() if end else len(raw)].strip(), number
     return first.quote, first.line  # a 修正案 names its law bare: 将刑法第十七条…
