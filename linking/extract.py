@@ -14,6 +14,7 @@ from datetime import date
 
 from ingest.dates import effective_date_from
 from linking import list_rules, rules
+from linking.amendments.relations import read_decision
 from linking.expiry import expiry_relations
 from linking.header import header_relations
 from linking.mentions import find_aliases, find_mentions, masked
@@ -32,12 +33,15 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     own = OwnTitles([doc.title, *doc.own_titles, *attachment_titles(doc.text)])
     is_draft = any(marker in doc.title for marker in _DRAFT_MARKERS)
     found, header_lines = header_relations(doc)
-    sentences = split_sentences(_without(doc.text, header_lines), doc.start_line)
+    decision = read_decision(doc, doc_effective)  # None unless doc is an amendment decision
+    text = decision.text if decision else doc.text
+    sentences = split_sentences(_without(text, header_lines), doc.start_line)
     aliases: dict[str, Citation] = {}
     in_repeal_list = False
     list_state: list_rules.ListState | None = None
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
+        mentions = decision.not_amended(mentions) if decision else mentions
         aliases.update(find_aliases(sentence.text, mentions))  # after: the defining mention is cited
         stated = effective_date_from(sentence.text, written=doc.written_date, published=doc.published_date)
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
@@ -58,6 +62,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         if not is_draft:
             stated_here += expiry_relations(sentence, start=ctx.effective_date)
         found += _dedupe_sentence(stated_here)
+    found = sorted([*found, *decision.relations], key=lambda r: r.line) if decision else found
     return _once_replaced(found)
 
 

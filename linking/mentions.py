@@ -92,8 +92,14 @@ def find_mentions(
             start, end, raw, canonical = number
             mentions.append(Mention(match.start(), end, Citation(raw, canonical, title), match.start()))
         elif (loose := _LOOSE_NUMBER.match(text, match.end())) is not None:
-            raw = re.sub(r"\s+", "", loose["raw"])
-            mentions.append(Mention(match.start(), loose.end(), Citation(raw, None, title), match.start()))
+            # l01 "《…办法》（1995年4月27日卫生部令第39号公布）": a number inside the bracket is the title's
+            inside = next((n for n in numbers if loose.start() <= n[0] and n[1] <= loose.end()), None)
+            if inside is not None:
+                used.add(inside[0])
+                citation = Citation(inside[2], inside[3], title)
+            else:
+                citation = Citation(re.sub(r"\s+", "", loose["raw"]), None, title)
+            mentions.append(Mention(match.start(), loose.end(), citation, match.start()))
         elif title in aliases:
             mentions.append(Mention(match.start(), match.end(), aliases[title], match.start(), alias=True))
         elif is_normative_title(title):

@@ -101,7 +101,12 @@ class ExtractedRelation:
 
     ``citation`` is the target; None when the source itself is acted on (``expires``: its own life;
     an amendment its header records, with the amending decision as ``subject``). ``scope`` is
-    "whole" or the part concerned ("附件2", "第五条"). ``effective_date`` is the date the relation
+    "whole" or the part concerned ("附件2", "第五条"); for an ``amends`` read from a decision's
+    instructions, every place they touch in order of first mention, joined by 、, each written
+    第N条[第K款][第J项] in Chinese numerals with no brackets around the 项 number
+    ("第十二条、第五条第二款、第九条第一款第四项"): numbers of the old text, except units added
+    with their new number (增加一款，作为第五款); "whole" when only whole-text words change
+    (linking.amendments.relations.scope_of). ``effective_date`` is the date the relation
     takes effect: the source's 施行 date, or for ``expires`` the last day the source is in force.
     ``subject`` is set when the acting document is not the source itself but one it announces:
     004 line 7 ``WS/T 347—2024 …（代替WS/T 347—2011）`` inside a 通告, or one its header names.

@@ -23,6 +23,13 @@ _STANDARD_LINE = re.compile(rf"^\s*(?:{STANDARD_RE.pattern})")
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇0-9]+[章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^，,。；;：:]{0,30}$"
 )
+# A decision's title and the date lines under it end without punctuation; alone they are a
+# paragraph, not the head of the first sentence (l24 "吉林市人民代表大会常务委员会 关于废止和修改
+# 部分地方性法规的决定" / l10 "2024年12月16日 吉林市第十七届…会议通过" / "…会议批准）").
+_TITLE_LINE = re.compile(
+    r"^[^，,。；;：:“”]{4,100}(?:的决定|修正案(?:[（(][一二三四五六七八九十]+[）)])?)$"
+    r"|^[（(]?[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[^，,。；;：:]{0,60}(?:通过|公布|发布|批准|修正|修订)[）)]?$"
+)
 _TITLE_OPEN = "《〈"
 _TITLE_CLOSE = "》〉"
 _LONGEST_TITLE = 120  # an unclosed 《 must not swallow the rest of the paragraph
@@ -77,7 +84,10 @@ def _breaks(pieces: list[str], size: int, line: str) -> bool:
         return True
     if _STANDARD_LINE.match(line) and last not in _LIST_CONTINUES:
         return True
-    return size <= 40 and bool(_HEADING.match("".join(pieces)))
+    if size > 120:
+        return False
+    joined = "".join(pieces)
+    return bool(size <= 40 and _HEADING.match(joined) or _TITLE_LINE.match(joined))
 
 
 def _append(pieces: list[str], lines: list[int], line: str, number: int) -> None:

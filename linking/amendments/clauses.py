@@ -28,7 +28,8 @@ from linking.amendments.places import LOCS, PlaceError, parse_places
 from linking.amendments.quotes import Masked
 
 _Q = "\ue000(?P<{}>\\d+)\ue001"
-_OWN = "本(?:办法|条例|规定|法|细则|规则|规范|决定)"
+# The whole text: 本办法中的 / 全文中的 (吉林市 2024-12-16 decision 二十: 将全文中的“土地行政主管部门”…).
+_OWN = "本(?:办法|条例|规定|法|细则|规则|规范|决定)|全文"
 _SCOPE = rf"(?P<scope>{LOCS}|{_OWN}|※|其|该条|该款|该项)?(?:中的|中)?"
 _PATTERNS = (
     ("renumber", rf"原?(?P<old>{LOCS})(?P<each>分别)?(?:修改|改)为(?P<new>{LOCS})"),
@@ -50,6 +51,7 @@ _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:并且|并将|同时将|同时|并|将|把|另)?")
 # Words that change a text; a clause with none of them (对…作如下修改, 本决定自…施行) says nothing to apply.
 _VERBS = re.compile(r"修改为|改为|删去|删除|增加|增写|合并|移作|调整为|废止第")
+_PLACES = re.compile(LOCS)
 _UNITS = {"条": "article", "款": "paragraph", "项": "item"}
 
 
@@ -82,7 +84,14 @@ def read_clause(
                 return _READERS[kind](m, masked, _At(quote, line, context, substituted))
             except PlaceError as error:
                 return Read((Unsupported(str(error), quote, line),), (), None)
-    return Read((Unsupported("a form this parser does not read", quote, line),), (), None)
+    # The next clause reads against what this one named (l01 三（五）: 在第十条第一款后增加“…”；
+    # 将第二款修改为… is 第十条第二款).
+    named = _PLACES.search(body)
+    try:
+        context = parse_places(named.group(), context[0] if context else None) if named else ()
+    except PlaceError:
+        context = ()
+    return Read((Unsupported("a form this parser does not read", quote, line),), context, None)
 
 
 def _target_dropped(clause: str, target: str) -> str:
@@ -108,7 +117,7 @@ class _At:
         scope = m["scope"]
         if scope is None:
             return self.substituted or self.context or (Place(None),)
-        if scope == "※" or scope.startswith("本"):
+        if scope == "※" or scope.startswith("本") or scope == "全文":
             return (Place(None),)
         if scope in ("其", "该条", "该款", "该项"):
             return self.context or (Place(None),)

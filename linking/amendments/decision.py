@@ -9,9 +9,11 @@ the law a 修正案 amends (中华人民共和国刑法修正案（十一） act
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from linking.amendments.clauses import read_clause
 from linking.amendments.model import Instruction, Place, Reorder, TargetInstructions
+from linking.amendments.places import LOCS
 from linking.amendments.quotes import Masked, mask
 
 _NUMBERED = re.compile(
@@ -25,15 +27,26 @@ _AMENDMENT = re.compile(r"^(?P<name>.+?)修正案(?:[（(][一二三四五六七
 _REORDER = re.compile(r"(?:条文|条款|章节)(?:的)?(?:顺序|序号)作(?:相应|了相应)调整")
 _SENTENCE = re.compile(r"[。；;]")
 # Between clauses: a comma not before 作为 (增加一条，作为第N条 is one clause); 、原 between renumberings
-# (2024-12-06 decision 九: 原第五项改为第二项、原第七项改为第三项); a closed quote followed
+# (2024-12-06 decision 九: 原第五项改为第二项、原第七项改为第三项; not in 吉林市 2024-12-16 decision
+# 十九 删去原第六十二条、原第六十三条); a closed quote followed
 # at once by the next clause; a numbered part run into the line before, as web pages print a
 # decision on one line (交通运输部关于修改《民用航空器国籍登记规定》的决定, 2022-07-12: …作如下修改：
 # 一、将第六条修改为：“…”二、将第二十一条修改为…).
 _CLAUSE = re.compile(
-    r"[，,](?!作为)|、(?=原第)|[:：](?=[一二三四五六七八九十]+、)|(?<=\ue001)(?=[第将删增在原并])"
+    r"[，,](?!作为)|、(?=原第[^，,、]*改为)|[:：](?=[一二三四五六七八九十]+、)|(?<=\ue001)(?=[第将删增在原并])"
     r"|(?<=\ue001)[一二三四五六七八九十]+、"
 )
 _BLANKS = re.compile(r"\s+")
+# A numbered part run into the text before it, as pages that lost their line breaks print a
+# decision (国家卫生健康委 2026-06-05 decision: …部门规章一、修改《医师执业注册管理办法》（一）将“…”
+# 统一修改为“…”；…“…”二、修改《…》): before 一、 naming a target, before （一） giving an instruction.
+_PART = re.compile(
+    r"(?<=[^第、一二三四五六七八九十百零])(?=[一二三四五六七八九十]+、(?:修改|将|删去|对|在|把)《)"
+    r"|(?<=[。；;》\ue001])(?=[（(][一二三四五六七八九十]+[）)](?:将|删去|在|对|把|增加))"
+)
+# Another document named in a clause, with places: 将《A》第二十七条、《B》第二十八条中的…
+_OTHER_TARGET = re.compile(r"[、和及]?《(?P<name>[^》]+)》(?=第)")
+_LOCS = re.compile(LOCS)
 
 
 def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructions, ...]:
@@ -48,22 +61,24 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
     default = _default_target(title)
     groups: dict[str, list[Instruction]] = {}
     target = default
+    level = None  # how the part naming the target is numbered: a sibling part ends it
     context: tuple[Place, ...] = ()  # a paragraph may go on with the article the one before named
     for line, raw in lines:
-        skeleton = _BLANKS.sub("", raw).lstrip("#")
-        numbered = _NUMBERED.match(skeleton)
-        skeleton = skeleton[numbered.end() :] if numbered else skeleton
-        named = _TARGET.match(skeleton)
-        if named and (named["name"] or numbered):
-            target = named["name"] or named["heading"]
-            skeleton = skeleton.replace(f"《{target}》", "※", 1)
-            context = ()
-        elif numbered and default is None:
-            target = None  # 附件2's list of repealed regulations follows the last target
-        if target is None or not skeleton:
-            continue
-        found, context = _instructions(skeleton, masked, line, target, context)
-        groups.setdefault(target, []).extend(found)
+        for part in _PART.split(_BLANKS.sub("", raw).lstrip("#")):
+            numbered = _NUMBERED.match(part)
+            skeleton = part[numbered.end() :] if numbered else part
+            named = _TARGET.match(skeleton)
+            if named and (named["name"] or numbered):
+                target, level = named["name"] or named["heading"], _level(numbered)
+                skeleton = skeleton.replace(f"《{target}》", "※", 1)
+                context = ()
+            elif numbered and default is None and level in (None, _level(numbered)):
+                target = None  # 附件2's list of repealed regulations follows the last target
+            if target is None or not skeleton:
+                continue
+            for name, found, after in _instructions(skeleton, masked, line, target, context):
+                groups.setdefault(name, []).extend(found)
+                context = after if name == target else context
     return tuple(TargetInstructions(name, tuple(found)) for name, found in groups.items() if found)
 
 
@@ -76,9 +91,17 @@ def _default_target(title: str) -> str | None:
     return None
 
 
+def _level(numbered: re.Match[str] | None) -> str | None:
+    if numbered is None:
+        return None
+    first = numbered.group()[0]
+    return "paren" if first in "（(" else "digit" if first in "0123456789０１２３４５６７８９" else "cn"
+
+
 def _instructions(
     skeleton: str, masked: Masked, line: int, target: str, context: tuple[Place, ...]
-) -> tuple[list[Instruction], tuple[Place, ...]]:
+) -> Iterator[tuple[str, list[Instruction], tuple[Place, ...]]]:
+    """Per target the part's clauses act on: ``target``, and others a clause names on the way."""
     found: list[Instruction] = []
     substituted: tuple[Place, ...] | None = None
     for sentence in _SENTENCE.split(skeleton):
@@ -88,7 +111,29 @@ def _instructions(
         for clause in _CLAUSE.split(sentence):
             if not clause:
                 continue
+            if others := _shared(clause, target):
+                for name, own in others:
+                    read = read_clause(own, masked, line, name, (), None)
+                    yield name, list(read.instructions), ()
+                continue
             read = read_clause(clause, masked, line, target, context, substituted)
             found.extend(read.instructions)
             context, substituted = read.context or context, read.substituted
-    return found, context
+    yield target, found, context
+
+
+def _shared(clause: str, target: str) -> list[tuple[str, str]]:
+    """将※第N条、《B》第M条中的“X”修改为“Y” -> one clause per document, each with the shared tail
+    (吉林市 2010-09-27 decision 二、2: three regulations, one word replaced in each)."""
+    names = list(_OTHER_TARGET.finditer(clause))
+    if not names or "※" not in clause[: names[0].start()]:
+        return []
+    starts = [(target, clause.index("※") + 1)] + [(m["name"], m.end()) for m in names]
+    ends = [m.start() for m in names] + [len(clause)]
+    pieces = [(name, clause[start:end]) for (name, start), end in zip(starts, ends, strict=True)]
+    last = _LOCS.match(pieces[-1][1])
+    if last is None:
+        return []
+    tail = pieces[-1][1][last.end() :]
+    out = [(name, f"将{piece.rstrip('、和及')}{tail}") for name, piece in pieces[:-1]]
+    return [*out, (pieces[-1][0], f"将{pieces[-1][1]}")]

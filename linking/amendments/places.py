@@ -13,8 +13,9 @@ from ingest.numerals import cn_to_int
 from linking.amendments.model import Place
 
 NUM = "[一二三四五六七八九十百千零〇两0-9０-９]+"
-# One run of places as the grammar sees it; parse_places reads it.
-_ONE = rf"第[（(]?{NUM}[）)]?(?:、{NUM})*[条款项](?:之[一二三四五六七八九十]+)?"
+# One run of places as the grammar sees it; parse_places reads it. 原第N条 is the old number, as
+# every number is (吉林市 2024-12-16 decision 十二: 删去原第二十一条第八项).
+_ONE = rf"原?第[（(]?{NUM}[）)]?(?:、{NUM})*[条款项](?:之[一二三四五六七八九十]+)?"
 LOCS = rf"(?:{_ONE}|、|和|及|至)*{_ONE}"
 _NUMBER_LIST = re.compile(rf"第((?:{NUM}、)+{NUM})([条款项])")
 _TOKEN = re.compile(rf"第[（(]?(?P<n>{NUM})[）)]?(?P<unit>[条款项])(?P<sub>之{NUM})?|(?P<join>、|和|及|至)")

@@ -40,6 +40,7 @@ class Found:
     source: Citation | None  # None: the case's own text acts
     target: Citation | None  # None: the case's own text is acted on
     quote: str
+    scope: str  # ExtractedRelation.scope: "whole" or places joined by 、
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Tally:
     matched_found: int = 0
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
+    scopes: int = 0  # amends found whose scope was compared
+    scopes_exact: int = 0
+    scope_errors: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -71,6 +75,9 @@ class Tally:
         self.matched_found += other.matched_found
         self.misses += other.misses
         self.false_alarms += other.false_alarms
+        self.scopes += other.scopes
+        self.scopes_exact += other.scopes_exact
+        self.scope_errors += other.scope_errors
 
 
 def _canonical(raw: str | None) -> str | None:
@@ -98,7 +105,15 @@ def parsed(case_id: str) -> tuple[tuple[ParsedDocument, ...], tuple[Found, ...]]
 
 
 def _found(relation: ExtractedRelation) -> Found:
-    return Found(KIND_CLASS[relation.kind], relation.subject, relation.citation, relation.quote)
+    return Found(
+        KIND_CLASS[relation.kind], relation.subject, relation.citation, relation.quote, relation.scope
+    )
+
+
+def _places(scope: list[str] | str) -> set[str]:
+    """Places as a set, brackets of 项 numbers dropped: ["第九条第一款第（四）项"] = "第九条第一款第四项"."""
+    items = [] if scope == "whole" else scope.split("、") if isinstance(scope, str) else scope
+    return {"".join(ch for ch in item if ch not in "（）() \u3000") for item in items}
 
 
 def _same_document(expected: Any, found: Citation | None, own_title: str) -> bool:
@@ -135,6 +150,15 @@ def relation_tally(case: Case) -> Tally:
             tally.misses.append(f"{case.id}: {item['kind']} {item['quote'][:60]}")
         else:
             used.add(hit)
+            if item["kind"] == "amends":
+                tally.scopes += 1
+                want, got = _places(item["scope"]), _places(found[hit].scope)
+                tally.scopes_exact += want == got
+                if want != got:
+                    missing, extra = sorted(want - got), sorted(got - want)
+                    tally.scope_errors.append(
+                        f"{case.id}: {item['quote'][:30]} missing {missing} extra {extra}"
+                    )
     tally.matched_expected = len(used)
     # a found relation that repeats a matched one (the same sentence read twice) is no false alarm
     for f in found:
@@ -208,6 +232,11 @@ def table(result: Report) -> str:
             t = result.relations.get((split, form))
             cells.append(f"{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f} ({t.expected})" if t else "—")
         lines.append(f"| {form} | {cells[0]} | {cells[1]} |")
+    scope = [
+        f"{t.scopes_exact}/{t.scopes}" if (t := result.relations.get((s, "all"))) else "—"
+        for s in ("dev", "heldout")
+    ]
+    lines.append(f"| amends found with the exact scope | {scope[0]} | {scope[1]} |")
     meta = [f"{right}/{stated} = {right / stated:.2f}" if stated else "—" for stated, right in
             (result.metadata.get(s, (0, 0)) for s in ("dev", "heldout"))]  # fmt: skip
     lines.append(f"| metadata fields exact | {meta[0]} | {meta[1]} |")
@@ -229,6 +258,8 @@ def main() -> None:
             print(f"miss {line}")
         for line in dev.false_alarms:
             print(f"false {line}")
+        for line in dev.scope_errors:
+            print(f"scope {line}")
         for line in result.problems:
             if line.split(":")[0] in dev_ids():
                 print(f"meta {line}")
