@@ -31,7 +31,9 @@ def test_derived_text_reads_back_as_the_derived_articles():
     old = fixture_articles(OLD)
     new = apply(old, instructions_for(_groups(), "医疗机构管理条例").instructions)
     text = derived_text(fixture_text(OLD), old, new)
-    assert text.startswith("医疗机构管理条例\n1994年2月26日 中华人民共和国国务院令第149号发布\n第一章 总则\n第一条")
+    assert text.startswith(
+        "医疗机构管理条例\n1994年2月26日 中华人民共和国国务院令第149号发布\n第一章 总则\n第一条"
+    )
     assert text.count("第三章 登记") == 1  # a heading once, above the article that opens it
     again = parse_structure(text, 1)
     assert [(a.label, a.text) for a in again] == [(a.label, a.text) for a in new]
