@@ -18,7 +18,9 @@ from notifications.marks import new_marked, old_marked
 from notifications.model import EVENT_LABELS, DocInfo, EventData, MarkedText, Period
 
 SUPERSEDING = ("repealed", "replaced", "partially_repealed", "expired")
-AMENDING = ("amended", "article_changed")
+# A derived version (consolidated) is news of the amended kind: its summary is 已根据《…决定》生成修正文本.
+AMENDING = ("amended", "article_changed", "consolidated")
+_STATED = ("amended", "consolidated")  # events whose summary is a sentence, not an article label
 MAX_ARTICLES = 5  # per amended document in one email; the web page has the rest
 MAX_ITEMS = 20  # per group in one email, so a digest stays under Gmail's 102 KB clipping
 MAX_DETAILED = 5  # amended documents shown with their article text; the rest as links
@@ -140,11 +142,11 @@ def _amended(events: list[EventData], diffs: Mapping[int, DiffView]) -> AmendedI
     first = events[0]
     view = diffs.get(first.version_diff_id) if first.version_diff_id is not None else None
     articles: tuple[ArticleView, ...] = view.articles if view else ()
-    if view and not any(e.kind == "amended" for e in events):
+    if view and not any(e.kind in _STATED for e in events):
         labels = {e.article_label for e in events}
         articles = tuple(a for a in articles if a.new_label in labels or a.old_label in labels)
     # An amendment's summary is the sentence that states it; article events only name a label.
-    summary = "；".join(dict.fromkeys(e.summary for e in events if e.summary and e.kind == "amended"))
+    summary = "；".join(dict.fromkeys(e.summary for e in events if e.summary and e.kind in _STATED))
     return AmendedItem(
         first.document,
         first.version_diff_id,

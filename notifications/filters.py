@@ -16,7 +16,7 @@ KIND_ALIASES: dict[str, tuple[str, ...]] = {
     "new": ("new_document",),
     "repeals": ("repealed",),
     "replaces": ("replaced",),
-    "amends": ("amended", "article_changed"),
+    "amends": ("amended", "article_changed", "consolidated"),
     "partially_repeals": ("partially_repealed",),
     "expires": ("expired",),
     "cites": ("cites_repealed",),

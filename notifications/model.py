@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 FREQUENCIES = ("immediate", "daily", "weekly", "monthly")
 
-# Event kinds written by linking and diffing (storage.models.ChangeEvent.kind).
+# Event kinds written by linking, diffing and consolidation (storage.models.ChangeEvent.kind);
+# ``consolidated``: a decision's instructions applied to a stored text gave a new, derived version.
 EVENT_KINDS = (
     "new_document",
     "repealed",
@@ -20,6 +21,7 @@ EVENT_KINDS = (
     "expired",
     "article_changed",
     "cites_repealed",
+    "consolidated",
 )
 # Their Chinese labels, the one table that mail, chat, Atom and the web's subscription pages use;
 # the wording follows the status labels of linking.model (部分失效, 修改).
@@ -32,6 +34,7 @@ EVENT_LABELS = {
     "expired": "过期",
     "article_changed": "条文修改",
     "cites_repealed": "引用已废止文件",
+    "consolidated": "生成修正文本",
 }
 # The digest's groups of events (Digest.counts) with their headings, in the order mail shows them.
 GROUP_LABELS = {

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -136,17 +137,28 @@ class Document(Base):
     )
 
     versions: Mapped[list[DocumentVersion]] = relationship(
-        back_populates="document", order_by="DocumentVersion.version_no", cascade="all, delete-orphan"
+        back_populates="document",
+        order_by="DocumentVersion.version_no",
+        cascade="all, delete-orphan",
+        foreign_keys="DocumentVersion.document_id",
     )
 
 
 class DocumentVersion(Base):
-    """One text of a document. A document seen again with different text gets a new version."""
+    """One text of a document. A document seen again with different text gets a new version.
+
+    A ``derived`` version was not read from any input: it is its ``basis_version`` with the
+    instructions of the amendment decision ``decision_document_id`` applied (``linking.consolidate``),
+    in force from ``effective_date``; ``provenance`` lists the instructions applied and, once the
+    official republished text has been read, how it compared (``verified`` when equal). One
+    decision derives at most one version of a document.
+    """
 
     __tablename__ = "document_versions"
     __table_args__ = (
         UniqueConstraint("document_id", "content_hash"),
         UniqueConstraint("document_id", "version_no"),
+        UniqueConstraint("document_id", "decision_document_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -157,9 +169,19 @@ class DocumentVersion(Base):
     start_line: Mapped[int | None] = mapped_column(Integer)
     end_line: Mapped[int | None] = mapped_column(Integer)
     parser_version: Mapped[str | None] = mapped_column(String(40))
+    derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    basis_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL")
+    )
+    decision_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = _now()
 
-    document: Mapped[Document] = relationship(back_populates="versions")
+    document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     articles: Mapped[list[Article]] = relationship(
         order_by="Article.position", cascade="all, delete-orphan", passive_deletes=True
     )

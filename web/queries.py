@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.documents import DocumentFilter, document_query, iso
@@ -130,24 +130,31 @@ def issuers_and_categories(session: Session) -> tuple[list[str], list[str]]:
 
 
 def versions_of(session: Session, document_id: int) -> list[dict[str, Any]]:
-    """Every stored version, newest first, with the stored diff from the version before it."""
+    """Every stored version, newest first, with the stored diff from the version before it and,
+    for a version derived from an amendment decision, the decision and whether it was verified."""
     versions = session.scalars(
         select(DocumentVersion)
         .where(DocumentVersion.document_id == document_id)
         .order_by(DocumentVersion.version_no.desc())
     ).all()
     ids = [v.id for v in versions]
-    diffs = {
-        d.new_version_id: d
-        for d in session.scalars(
-            select(VersionDiff).where(
-                or_(VersionDiff.new_version_id.in_(ids), VersionDiff.old_version_id.in_(ids))
-            )
-        )
-    }
+    previous = {newer.id: older.id for newer, older in zip(versions, versions[1:], strict=False)}
+    diffs: dict[int, VersionDiff] = {}
+    for d in session.scalars(select(VersionDiff).where(VersionDiff.new_version_id.in_(ids))):
+        # The 新旧对照表 between consecutive versions; another diff into it only when there is none.
+        if d.new_version_id not in diffs or d.old_version_id == previous.get(d.new_version_id):
+            diffs[d.new_version_id] = d
+    decision_ids = {v.decision_document_id for v in versions if v.decision_document_id}
+    decisions = (
+        {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(decision_ids)))}
+        if decision_ids
+        else {}
+    )
     rows = []
     for v in versions:
         diff = diffs.get(v.id)
+        decision = decisions.get(v.decision_document_id or 0)
+        verification = (v.provenance or {}).get("verification") or {}
         rows.append(
             {
                 "id": v.id,
@@ -159,6 +166,11 @@ def versions_of(session: Session, document_id: int) -> list[dict[str, Any]]:
                 "created_at": iso(v.created_at.date()) if v.created_at else None,
                 "diff_id": diff.id if diff else None,
                 "diff_summary": dict(diff.summary or {}) if diff else None,
+                "derived": v.derived,
+                "verified": v.verified,
+                "effective_date": iso(v.effective_date),
+                "decision": {"id": decision.id, "title": decision.title} if decision else None,
+                "differing_articles": list(verification.get("differing_articles") or []),
             }
         )
     return rows

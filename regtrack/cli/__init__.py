@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "regtrack.cli.documents",
     "regtrack.cli.links",
     "regtrack.cli.diff",
+    "regtrack.cli.consolidate",
     "regtrack.cli.notify",
     "regtrack.cli.sources",
     "regtrack.cli.run",

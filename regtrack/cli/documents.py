@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from regtrack.cli.output import out, print_json, print_table
@@ -60,12 +62,15 @@ def show_cmd(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help="Document id, 文号 in any bracket form, or title."),
     as_of: str | None = typer.Option(None, "--as-of", help="Status on this date (YYYY-MM-DD)."),
+    version: int | None = typer.Option(
+        None, "--version", min=1, help="Show this version's text (default: the latest)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
-    """Show one document: metadata and articles."""
+    """Show one document: metadata, versions and the articles of one version."""
     day = parse_as_of(as_of)
     with transaction(ctx.obj.engine()) as session:
-        data = views.document_detail(session, find_document(session, ref), day)
+        data = views.document_detail(session, find_document(session, ref), day, version)
     if as_json:
         print_json(data)
         return
@@ -73,8 +78,29 @@ def show_cmd(
     for key in ("issuer", "written_date", "published_date", "effective_date", "expiry_date", "category"):
         if data[key]:
             out.print(f"  {key}: {data[key]}", markup=False)
+    for row in data["versions"]:
+        shown = "*" if row["version"] == data["version"] else " "
+        out.print(f" {shown}version {row['version']}: {version_line(row)}", markup=False)
     for art in data["articles"]:
         out.print(f"{art['label']} {art['text']}", markup=False)
+
+
+def version_line(row: dict[str, Any]) -> str:
+    """Where a version's text came from, in one line."""
+    if not row["derived"]:
+        source = f"compilation {row['compilation_id']}" if row["compilation_id"] else "imported"
+        return f"read from {source}"
+    decision = row["decision"] or {}
+    line = f"derived from version {row['basis_version']} by 《{decision.get('title', '?')}》"
+    if row["effective_date"]:
+        line += f", effective {row['effective_date']}"
+    check = row["verification"]
+    if row["verified"]:
+        line += f"; verified against version {check['official_version']}"
+    elif check:
+        differing = ", ".join(check["differing_articles"][:10])
+        line += f"; differs from the official version {check['official_version']} in {differing}"
+    return line
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,7 @@ from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
 from ingest.parse import PARSER_VERSION, parse_text
 from regtrack.errors import UsageError, one_line
-from regtrack.services import diffs
+from regtrack.services import consolidation, diffs, verification
 from regtrack.services.linking import link
 from regtrack.settings import Settings
 from storage.db import transaction
@@ -171,12 +171,17 @@ def _parse_and_store(
 
 
 def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, text: str) -> list[str]:
-    """Linking and diffing of what this compilation added or changed, in the ingest transaction."""
+    """Linking and diffing of what this compilation added or changed, in the ingest transaction;
+    then an official text checked against the text derived before it, and the documents its
+    decisions amend consolidated."""
     link.record_new_documents(session, stored.added_ids, comp.id)
     report = link.link_documents(session, stored.document_ids, {comp.id: text.split("\n")})
     diffs.diffs_for_new_versions(session, stored.new_versions)
     diffs.diffs_for_relations(session, stored.document_ids)
-    return report.warnings
+    warnings = list(report.warnings)
+    warnings += verification.check_new_versions(session, stored.new_versions)
+    warnings += consolidation.after_ingest(session, stored.document_ids, comp.id)
+    return warnings
 
 
 def _record_success(

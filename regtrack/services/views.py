@@ -14,8 +14,9 @@ from linking.model import CHAIN_KINDS, EDITION
 from linking.model import STATUSES as STATUSES  # re-exported: the CLI and web validate --status with it
 from regtrack.errors import UsageError
 from regtrack.services.linking.status import statuses_on, to_entry
-from storage.documents import DocumentFilter, article_counts, chunked, iso, latest_version, list_documents
-from storage.models import Document, Relation
+from storage.documents import DocumentFilter, article_counts, chunked, iso, list_documents
+from storage.models import Document, DocumentVersion, Relation
+from storage.versions import version_of, versions_of
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date:
@@ -57,12 +58,19 @@ def document_rows(session: Session, f: DocumentFilter, as_of: dt.date) -> list[d
     return [document_summary(d, statuses[d.id], counts.get(d.id, 0)) for d in docs]
 
 
-def document_detail(session: Session, doc: Document, as_of: dt.date) -> dict[str, Any]:
-    version = latest_version(session, doc.id)
+def document_detail(
+    session: Session, doc: Document, as_of: dt.date, version_no: int | None = None
+) -> dict[str, Any]:
+    """A document with the articles of one version (the latest unless ``version_no``) and the
+    list of its versions."""
+    versions = versions_of(session, doc.id)
+    version = version_of(session, doc, version_no) if version_no is not None else None
+    version = version or (versions[-1] if versions else None)
     articles = version.articles if version else []
     data = document_summary(doc, statuses_on(session, [doc], as_of)[doc.id], len(articles))
     data["issuers"] = list(doc.issuers or [])
     data["version"] = version.version_no if version else None
+    data["versions"] = version_rows(session, versions)
     data["articles"] = [
         {
             "label": a.label,
@@ -74,6 +82,36 @@ def document_detail(session: Session, doc: Document, as_of: dt.date) -> dict[str
         for a in articles
     ]
     return data
+
+
+def version_rows(session: Session, versions: Sequence[DocumentVersion]) -> list[dict[str, Any]]:
+    """Each version, oldest first: where its text came from (an input, or a decision applied to
+    an earlier version) and, for a derived one, how the official text compared."""
+    numbers = {v.id: v.version_no for v in versions}
+    decision_ids = {v.decision_document_id for v in versions if v.decision_document_id}
+    decisions = (
+        {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(decision_ids)))}
+        if decision_ids
+        else {}
+    )
+    rows = []
+    for v in versions:
+        provenance = v.provenance or {}
+        decision = decisions.get(v.decision_document_id) if v.decision_document_id else None
+        rows.append(
+            {
+                "version": v.version_no,
+                "derived": v.derived,
+                "basis_version": numbers.get(v.basis_version_id) if v.basis_version_id else None,
+                "decision": _ref(decision) if decision else None,
+                "effective_date": iso(v.effective_date),
+                "verified": v.verified,
+                "compilation_id": v.compilation_id,
+                "instructions": provenance.get("instructions", []),
+                "verification": provenance.get("verification"),
+            }
+        )
+    return rows
 
 
 # --- the effects ledger -------------------------------------------------------------------------

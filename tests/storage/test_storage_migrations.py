@@ -13,13 +13,56 @@ from storage.models import Base, Blob, Compilation, Document, DocumentVersion, R
 
 
 def test_upgrade_downgrade_upgrade(engine) -> None:
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     downgrade(engine, "0001")
     assert "deliveries" not in inspect(engine).get_table_names()
     assert "documents" in inspect(engine).get_table_names()
     upgrade(engine)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
+
+
+def test_derived_version_columns_migrate_both_ways(engine) -> None:
+    """0005 adds the derived-version columns on a table that holds rows; going down drops them
+    and keeps the rows; going up again gives every older version derived = verified = false."""
+    with transaction(engine) as s:
+        doc = Document(identity_key="t:医疗机构管理条例||", title="医疗机构管理条例")
+        s.add(doc)
+        s.flush()
+        s.add(DocumentVersion(document_id=doc.id, version_no=1, content_hash="h1", text="第一条 …"))
+    downgrade(engine, "0004")
+    columns = {c["name"] for c in inspect(engine).get_columns("document_versions")}
+    assert not columns & {"derived", "basis_version_id", "decision_document_id", "verified", "provenance"}
+    upgrade(engine)
+    with transaction(engine) as s:
+        (version,) = s.scalars(select(DocumentVersion)).all()
+        assert (version.derived, version.verified, version.basis_version_id) == (False, False, None)
+        derived = DocumentVersion(
+            document_id=version.document_id,
+            version_no=2,
+            content_hash="h2",
+            text="第一条 …（修正）",
+            derived=True,
+            basis_version_id=version.id,
+            decision_document_id=version.document_id,
+            effective_date=dt.date(2022, 5, 1),
+            provenance={"instructions": [{"kind": "replace", "quote": "将第一条修改为", "line": 3}]},
+        )
+        s.add(derived)
+    with pytest.raises(IntegrityError), transaction(engine) as s:  # one derived version per decision
+        s.add(
+            DocumentVersion(
+                document_id=version.document_id,
+                version_no=3,
+                content_hash="h3",
+                text="x",
+                derived=True,
+                decision_document_id=version.document_id,
+            )
+        )
+    with transaction(engine) as s:
+        got = s.scalars(select(DocumentVersion).where(DocumentVersion.derived.is_(True))).one()
+        assert got.provenance["instructions"][0]["quote"] == "将第一条修改为"
 
 
 def test_models_round_trip(engine) -> None:
@@ -92,8 +135,8 @@ def test_unreachable_database_is_one_line(cli) -> None:
 
 
 def test_db_cli_upgrade_and_current(cli, db_url) -> None:
-    assert cli("--db", db_url, "db", "upgrade").stdout.strip() == "database at revision 0004"
-    assert cli("--db", db_url, "db", "current").stdout.strip() == "0004"
+    assert cli("--db", db_url, "db", "upgrade").stdout.strip() == "database at revision 0005"
+    assert cli("--db", db_url, "db", "current").stdout.strip() == "0005"
 
 
 def test_sqlite_default_is_wal_with_foreign_keys(tmp_path) -> None:

@@ -148,11 +148,15 @@ def get_document(session: Session, document_id: int) -> Document:
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document(
-    request: Request, document_id: int, as_of: str | None = None, session: Session = Depends(get_session)
+    request: Request,
+    document_id: int,
+    as_of: str | None = None,
+    version: int | None = None,
+    session: Session = Depends(get_session),
 ) -> Any:
     day = parse_as_of(as_of)
     doc = get_document(session, document_id)
-    detail = views.document_detail(session, doc, day)
+    detail = views.document_detail(session, doc, day, version)
     relations = document_relations(views.relation_rows(session, document=doc.id), doc.id)
     return render(
         request,

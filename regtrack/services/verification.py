@@ -1,0 +1,57 @@
+"""The official republished text against the text derived before it.
+
+When an ingest stores a new text of a document whose latest version was derived from an
+amendment decision, the two are compared article by article in comparison form
+(``linking.derived.differing_articles``): equal marks the derived version verified; otherwise
+the differing articles are kept in its provenance and reported as a warning. Either way the
+official text, stored after it, is the document's latest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from linking.derived import differing_articles
+from storage.models import Document, DocumentVersion
+from storage.versions import articles_of
+
+
+def check_new_versions(session: Session, new_versions: Iterable[tuple[int, int | None, int]]) -> list[str]:
+    """Compare each new version whose previous one is an unchecked derived version; the warnings."""
+    warnings = []
+    for _doc_id, old_id, new_id in new_versions:
+        derived = session.get(DocumentVersion, old_id) if old_id is not None else None
+        official = session.get(DocumentVersion, new_id)
+        if derived is None or official is None or not derived.derived or official.derived:
+            continue
+        if (derived.provenance or {}).get("verification"):
+            continue
+        warning = verify(session, derived, official)
+        if warning:
+            warnings.append(warning)
+    return warnings
+
+
+def verify(session: Session, derived: DocumentVersion, official: DocumentVersion) -> str | None:
+    """Record how ``official`` compares with ``derived``; a warning naming the differing articles."""
+    official_articles = articles_of(official)
+    differing = differing_articles(articles_of(derived), official_articles)
+    derived.verified = not differing
+    derived.provenance = {
+        **(derived.provenance or {}),
+        "verification": {"official_version": official.version_no, "differing_articles": differing},
+    }
+    if not differing:
+        return None
+    doc = session.get(Document, derived.document_id)
+    decision = (derived.provenance or {}).get("decision") or {}
+    headings = {a.label: a.heading for a in official_articles}
+    named = "、".join(f"{headings.get(label) or label} ({label})" for label in differing[:10])
+    more = f" and {len(differing) - 10} more" if len(differing) > 10 else ""
+    return (
+        f"《{doc.title if doc else derived.document_id}》: the official text (version {official.version_no}) "
+        f"differs from version {derived.version_no} derived from 《{decision.get('title', '?')}》 "
+        f"in {len(differing)} articles: {named}{more}"
+    )
