@@ -225,7 +225,7 @@ class Relation(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(24), index=True)
-    scope: Mapped[str] = mapped_column(String(100), default="whole")
+    scope: Mapped[str] = mapped_column(String(2000), default="whole")  # an amendment lists its articles
     effective_date: Mapped[date | None] = mapped_column(Date)
     quote: Mapped[str | None] = mapped_column(Text)
     compilation_id: Mapped[int | None] = mapped_column(ForeignKey("compilations.id", ondelete="SET NULL"))

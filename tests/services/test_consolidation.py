@@ -1,12 +1,7 @@
 """Consolidation through the real ingest, on SQLite and PostgreSQL, with real texts: 医疗机构管理条例
 as of 2016, the State Council decision of 2022-03-29 that amends it (an excerpt: the decision and
 its 附件1, where the instructions are), and the text republished after it (tests/linking/fixtures).
-
-Linking states the decision's effect on the 条例 as ``cites`` until branch rules-amend lands;
-``amends_extraction`` makes it ``amends`` the way that branch will (tests/support/amends.py).
 """
-
-# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
 
 from __future__ import annotations
 
@@ -20,7 +15,6 @@ from ingest.normalize import comparison_key
 from storage.db import transaction
 from storage.models import ChangeEvent, Compilation, DocumentVersion
 from tests.linking.support import fixture_articles, fixture_text
-from tests.support.amends import amends_extraction  # noqa: F401
 
 TARGET = "医疗机构管理条例"
 DECISION = "国务院关于修改和废止部分行政法规的决定"
@@ -77,9 +71,7 @@ def _articles_equal_official(articles: list[dict]) -> None:
         assert comparison_key(mine["text"]) == comparison_key(theirs.text), mine["label"]
 
 
-def test_decision_derives_the_latest_version_with_its_provenance(
-    cli, db_url, texts, amends_extraction
-) -> None:
+def test_decision_derives_the_latest_version_with_its_provenance(cli, db_url, texts) -> None:
     ingest(cli, db_url, texts["old"])
     assert ingest(cli, db_url, texts["decision"])["warnings"] == []
     data = show(cli, db_url)
@@ -100,7 +92,7 @@ def test_decision_derives_the_latest_version_with_its_provenance(
     assert f"*version 2: derived from version 1 by 《{DECISION}》, effective 2022-05-01" in text
 
 
-def test_official_text_verifies_the_derived_version(cli, db_url, texts, amends_extraction) -> None:
+def test_official_text_verifies_the_derived_version(cli, db_url, texts) -> None:
     ingest(cli, db_url, texts["old"])
     ingest(cli, db_url, texts["decision"])
     assert ingest(cli, db_url, texts["official"])["warnings"] == []
@@ -112,9 +104,7 @@ def test_official_text_verifies_the_derived_version(cli, db_url, texts, amends_e
     assert official["derived"] is False and official["compilation_id"] is not None
 
 
-def test_official_text_that_differs_is_reported_per_article(
-    cli, db_url, texts, amends_extraction, tmp_path
-) -> None:
+def test_official_text_that_differs_is_reported_per_article(cli, db_url, texts, tmp_path) -> None:
     ingest(cli, db_url, texts["old"])
     ingest(cli, db_url, texts["decision"])
     republished = texts["official"].read_text(encoding="utf-8")
@@ -132,9 +122,7 @@ def test_official_text_that_differs_is_reported_per_article(
     assert derived["verification"] == {"official_version": 3, "differing_articles": ["ch6/a43"]}
 
 
-def test_instruction_that_cannot_apply_stores_nothing_and_is_named(
-    cli, db_url, texts, engine, amends_extraction
-) -> None:
+def test_instruction_that_cannot_apply_stores_nothing_and_is_named(cli, db_url, texts, engine) -> None:
     ingest(cli, db_url, texts["old"])
     warnings = ingest(cli, db_url, texts["bad"])["warnings"]
     assert len(warnings) == 1
@@ -151,9 +139,7 @@ def test_instruction_that_cannot_apply_stores_nothing_and_is_named(
     assert "Traceback" not in again.stderr
 
 
-def test_ingesting_the_decision_twice_stores_one_derived_version(
-    cli, db_url, texts, engine, amends_extraction
-) -> None:
+def test_ingesting_the_decision_twice_stores_one_derived_version(cli, db_url, texts, engine) -> None:
     ingest(cli, db_url, texts["old"])
     ingest(cli, db_url, texts["decision"])
     assert ingest(cli, db_url, texts["decision"], "--force")["warnings"] == []
@@ -168,21 +154,21 @@ def test_ingesting_the_decision_twice_stores_one_derived_version(
 
 
 def test_consolidate_on_demand_names_the_decision(cli, db_url, texts) -> None:
-    """With today's linking (the decision only cites the 条例), a person names the decision."""
-    ingest(cli, db_url, texts["old"])
+    """The old text arrives after the decision: nothing is applied by itself; a person asks."""
     ingest(cli, db_url, texts["decision"])
+    ingest(cli, db_url, texts["old"])
     assert len(show(cli, db_url)["versions"]) == 1
     result = cli("--db", db_url, "consolidate", TARGET, "--decision", DECISION)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == f"《{TARGET}》 ← 《{DECISION}》: version 2 derived from version 1"
     _articles_equal_official(show(cli, db_url)["articles"])
-    nothing = cli("--db", db_url, "consolidate", TARGET)
+    again = cli("--db", db_url, "consolidate", TARGET)  # the decision found by its amends relation
+    assert again.exit_code == 0 and "unchanged, version 2 holds the text it gives" in again.stdout
+    nothing = cli("--db", db_url, "consolidate", DECISION)
     assert nothing.exit_code == 1 and nothing.stderr.startswith("error: no stored decision amends")
 
 
-def test_a_text_that_already_records_the_decision_is_not_amended_again(
-    cli, db_url, texts, amends_extraction
-) -> None:
+def test_a_text_that_already_records_the_decision_is_not_amended_again(cli, db_url, texts) -> None:
     """The republished text read before the decision: its header names the decision (根据2022年3月29日
     《国务院关于修改和废止部分行政法规的决定》第二次修订), so applying it again would amend twice."""
     ingest(cli, db_url, texts["old"])
@@ -191,9 +177,7 @@ def test_a_text_that_already_records_the_decision_is_not_amended_again(
     assert [v["derived"] for v in show(cli, db_url)["versions"]] == [False, False]
 
 
-def test_document_page_and_digest_show_the_derived_version(
-    cli, db_url, texts, amends_extraction, tmp_path
-) -> None:
+def test_document_page_and_digest_show_the_derived_version(cli, db_url, texts, tmp_path) -> None:
     from fastapi.testclient import TestClient
 
     from tests.browser.seed import make_settings
