@@ -16,8 +16,10 @@ from tests.corpus.split import split_of
 CORPUS = Path(os.environ.get("REGTRACK_CORPUS_DIR") or Path(__file__).resolve().parent)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^#{1,6}[ \t]*", re.M)
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)  # YAML of static-site sources (VuePress)
-_CONTAINER = re.compile(r"^:::.*$", re.M)  # ::: tip 修订信息 … :::
+# YAML of static-site sources (VuePress): the page's title, shown as its heading, is kept as a line
+_FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.S)
+_YAML_TITLE = re.compile(r"^title:\s*(?P<title>.+)$", re.M)
+_CONTAINER = re.compile(r"^(?::::.*|@tab\b.*|\[\[toc\]\])$", re.M)  # ::: tip 修订信息 …, tabs, [[toc]]
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
@@ -26,12 +28,17 @@ def plain_text(raw: str, suffix: str) -> str:
     bold marks, HTML entities such as &emsp;) dropped or resolved, nothing else."""
     if suffix != ".md":
         return raw
-    text = _FRONT_MATTER.sub("", raw)
+    text = _FRONT_MATTER.sub(_front_matter_title, raw)
     text = _COMMENT.sub("", text)
     text = _CONTAINER.sub("", text)
     text = _HEADING.sub("", text)
     text = _LINK.sub(r"\1", text)
     return html.unescape(text.replace("**", ""))
+
+
+def _front_matter_title(match: re.Match[str]) -> str:
+    title = _YAML_TITLE.search(match["yaml"])
+    return f"{title['title'].strip()}\n" if title else ""
 
 
 @dataclass(frozen=True)
