@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ingest.docnumber import canonical_doc_number
+from ingest.model import Article as ParsedArticle
 from ingest.model import ParsedCompilation, ParsedDocument
 from ingest.normalize import comparison_key
 from storage.errors import Ambiguous, NotFound
@@ -221,9 +222,14 @@ def _add_version(
 
 def _insert_articles(session: Session, versions: Sequence[tuple[DocumentVersion, ParsedDocument]]) -> None:
     """All articles of the new versions in one executemany (no ORM objects: nothing reads them back here)."""
+    insert_articles(session, [(version.id, doc.articles) for version, doc in versions])
+
+
+def insert_articles(session: Session, units: Sequence[tuple[int, Sequence[ParsedArticle]]]) -> None:
+    """The units of each (version id, units) as article rows, in one insert."""
     rows = [
         {
-            "version_id": version.id,
+            "version_id": version_id,
             "position": i,
             "label": a.label,
             "kind": a.kind,
@@ -233,8 +239,8 @@ def _insert_articles(session: Session, versions: Sequence[tuple[DocumentVersion,
             "text": a.text,
             "line": a.line,
         }
-        for version, doc in versions
-        for i, a in enumerate(doc.articles)
+        for version_id, articles in units
+        for i, a in enumerate(articles)
     ]
     if rows:
         # render_nulls: a paragraph's None number is sent as NULL (the column has no default)

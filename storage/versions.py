@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingest.model import Article
-from storage.documents import content_hash
+from storage.documents import content_hash, insert_articles
 from storage.errors import NotFound
-from storage.models import Article as ArticleRow
 from storage.models import Document, DocumentVersion
 
 
@@ -92,21 +91,6 @@ def add_derived_version(
     )
     session.add(version)
     session.flush()
-    rows = [
-        {
-            "version_id": version.id,
-            "position": i,
-            "label": a.label,
-            "kind": a.kind,
-            "number": a.number,
-            "heading": a.heading,
-            "path": list(a.path),
-            "text": a.text,
-            "line": a.line,
-        }
-        for i, a in enumerate(articles)
-    ]
-    if rows:
-        session.execute(insert(ArticleRow).execution_options(render_nulls=True), rows)
+    insert_articles(session, [(version.id, articles)])
     session.expire(version, ["articles"])
     return version
