@@ -98,7 +98,7 @@ def test_table_rows_with_a_number_restart_and_order_numbers():
 
 def test_a_row_naming_a_part_is_a_partial_repeal():
     [row] = lists.rows("1．卫生部关于某项工作的通知附件2")
-    assert row.citation.title == "卫生部关于某项工作的通知附件2"
+    assert (row.citation.title, row.part) == ("卫生部关于某项工作的通知", "附件2")
     text = "决定废止的规范性文件目录\n1．卫生部关于某项工作的通知附件2\n"
     assert _repealed(text) == [("partially_repeals", "卫生部关于某项工作的通知", None, "附件2")]
 
@@ -120,3 +120,73 @@ def test_prose_after_a_heading_is_no_row():
     # corpus l06: the 附件 list names the heading, then an amendment instruction follows
     text = "附件：2．国务院决定废止的行政法规\n一、将《外商投资电信企业管理规定》第二条修改为“外商投资电信企业，是指…的企业。”\n"
     assert _repealed(text) == []
+
+
+def test_a_markdown_table_with_a_date_cell_a_yearless_number_and_a_part():
+    # corpus l23: "| 序号 |名称 |发文日期、文号 |废止理由 |" rows, one with 附件一 of a joint notice
+    text = (
+        "予以废止的1979年底以前发布的司法解释和司法解释性质文件目录（第八批）\n"
+        "| 序号 |司法解释和司法解释性质文件名称 |发文日期、文号 |废止理由 |\n"
+        "|-----|-----|-----|-----|\n"
+        "| 1 |最高人民法院关于少数民族与汉族通婚问题的复示 |1951年1月22日 |已被婚姻法代替。 |\n"
+        "| 8 |最高人民法院中南分院关于“公公与媳妇”“继母与儿子”等可否结婚问题的复函 "
+        "|1953年7月14日〔53〕法行字第487号 |社会形势发生变化，不再适用。 |\n"
+        "| 12 |最高人民法院、内务部、解放军总政治部联合通知之附件一：关于多年无音讯之现役革命军人家属待遇及"
+        "婚姻问题处理办法 |1955年6月15日 法行字第9017号 |社会形势发生变化，不再适用。 |\n"
+        "| 16 |最高人民法院关于怀孕女犯保外如何计算刑期问题的批复 |1956年1月26日 法研字第730号 |"
+        "刑事诉讼法及相关司法解释已有规定。 |\n"
+    )
+    assert _repealed(text) == [
+        ("repeals", "最高人民法院关于少数民族与汉族通婚问题的复示", None, "whole"),
+        (
+            "repeals",
+            "最高人民法院中南分院关于“公公与媳妇”“继母与儿子”等可否结婚问题的复函",
+            "法行字〔1953〕487号",
+            "whole",
+        ),
+        ("partially_repeals", "最高人民法院、内务部、解放军总政治部联合通知", None, "附件一"),
+        ("repeals", "最高人民法院关于怀孕女犯保外如何计算刑期问题的批复", None, "whole"),
+    ]
+
+
+def test_a_title_wrapped_over_two_lines_is_one_row():
+    # the grammar of a PDF column: the title breaks, its 文号 closes it on the next line
+    text = (
+        "废止的规范性文件目录\n"
+        "1．卫生部关于进一步加强建筑工地食堂卫生管理工作的\n"
+        "通知（卫监督发〔2005〕94号）\n"
+        "2．卫生部关于职工休假问题的通知（卫人发（91）第43号）\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于进一步加强建筑工地食堂卫生管理工作的通知", "卫监督发〔2005〕94号"),
+        ("卫生部关于职工休假问题的通知", "卫人发〔1991〕43号"),
+    ]
+
+
+def test_rows_under_category_sub_headings_and_dated_brackets():
+    # court lists: rows grouped under 一、… sub-headings, each closed by (date 文号) or a date alone
+    text = (
+        "决定废止的司法解释目录\n"
+        "一、刑事类\n"
+        "1．最高人民法院关于某类案件如何处理问题的批复（1987年6月9日 法(研)复〔1987〕22号）\n"
+        "二、民事类\n"
+        "2．最高人民法院关于某类纠纷如何处理问题的批复（1988年3月1日）\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("最高人民法院关于某类案件如何处理问题的批复", "法（研）复〔1987〕22号"),
+        ("最高人民法院关于某类纠纷如何处理问题的批复", None),
+    ]
+
+
+def test_a_list_that_amends_some_rows_and_repeals_others():
+    # a 修改和废止 heading: each row's own cell says what happens to it
+    text = (
+        "决定修改和废止的规章目录\n"
+        "|序号|规章名称|处理意见|\n"
+        "|1|某某管理办法（卫生部令第1号）|废止|\n"
+        "|2|某某监督规定（卫生部令第2号）|修改|\n"
+    )
+    assert [(k, n) for k, _, n, _ in _repealed(text)] == [
+        ("repeals", "卫生部令第1号"),
+        ("amends", "卫生部令第2号"),
+    ]
