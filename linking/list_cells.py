@@ -44,6 +44,11 @@ _PART = re.compile(
     r"第[一二三四五六七八九十百零〇0-9]+条(?:第[一二三四五六七八九十0-9]+款)?)(?:[：:].*)?$"
 )
 _NOT_A_TITLE = re.compile(r"[。；;：:|]|^(?:该|本|将|删去|增加|对|自|根据|依据|按照|已|现行|社会)")
+# A 文号 glued to the title before it when a table lost its cell borders: "…的通知卫医发〔2005〕1号" is read
+# "通知卫医发〔2005〕1号" by the 文号 grammar; a code never opens with the word that ends a title.
+_TITLE_END_IN_CODE = re.compile(
+    r"^(?:通知|决定|办法|规定|意见|批复|复函|细则|条例|公告|通告|纪要|解答|答复|指示|解释)"
+)
 _LOOSE_TITLE = 8  # a table's title cell need not end in 办法/通知 (l23 "…关于今后办理外侨各种证明的问题")
 
 
@@ -115,11 +120,19 @@ def _closes(inner: str) -> bool:
 def _glued(text: str, start: int, end: int) -> Closing | None:
     """Date and number cells glued after the title (or separated by |), or a number cell alone."""
     first_number = next(iter(find_doc_numbers(text[start:end])), None)
-    if first_number and start + first_number[0] > start and text[start + first_number[0] - 1] in _SEPARATORS:
+    before = text[start : start + first_number[0]] if first_number else ""
+    if first_number and before and (before[-1] in _SEPARATORS or is_normative_title(before)):
         n_start, n_end, cell_raw, cell_canonical = first_number  # "…的通知|国卫办基层发〔2023〕22号|"
         if _GLUED_DATE.search(text, start, start + n_start) is None:
             cell = (cell_raw, cell_canonical)
-            return Closing(start + n_start - 1, _cell_end(text, start + n_end, end), cell, True)
+            title_end = start + n_start - (1 if before[-1] in _SEPARATORS else 0)
+            return Closing(title_end, _cell_end(text, start + n_end, end), cell, True)
+    if first_number and (word := _TITLE_END_IN_CODE.match(first_number[2])):
+        again = find_doc_numbers(first_number[2][word.end() :])
+        n_start = start + first_number[0] + word.end()
+        if again and again[0][0] == 0 and not _GLUED_DATE.search(text, start, n_start):
+            stop = _cell_end(text, start + first_number[1], end)
+            return Closing(n_start, stop, (again[0][2], again[0][3]), True)
     for date in _GLUED_DATE.finditer(text, start, end):
         if date.start() == start:
             continue
@@ -162,10 +175,21 @@ def table_row(text: str, start: int, end: int) -> tuple[tuple[int, int], str] | 
         pos = b + 1
         if piece.strip() and not NUMBERING.fullmatch(piece.strip()) and not _TABLE_RULE.fullmatch(piece):
             cells.append((a, b))
-    if not cells:
+    # the title is the first cell that is not a number or a date (序号 | 文号 | 名称 tables put it later)
+    titled = [c for c in cells if not _identifying(text[c[0] : c[1]])]
+    if not titled:
         return None
-    first = cells[0]
-    return first, "|".join(text[a:b] for a, b in cells[1:])
+    first = titled[0]
+    return first, "|".join(text[a:b] for a, b in cells if (a, b) != first)
+
+
+def _identifying(cell: str) -> bool:
+    """A cell holding only a 文号, an order number or a date (and a verb: "…号发布")."""
+    rest = cell
+    for n_start, n_end, _, _ in reversed(find_doc_numbers(cell)):
+        rest = rest[:n_start] + rest[n_end:]
+    rest = _YEARLESS.sub("", _DATE_RE.sub("", rest))
+    return len(rest.strip()) <= 4 and rest != cell
 
 
 def part_of(raw: str, *, loose: bool = False) -> tuple[str, str | None] | None:

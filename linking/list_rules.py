@@ -22,6 +22,10 @@ _FURNITURE = re.compile(r"^[|:：\-—\s0-9]*$|^[^。；;，,]{0,24}[|]?$")
 # Prose that closes a list: "本决定自公布之日起施行。" (l07), "以上法规废止后，…" (l24).
 _CLOSES_LIST = re.compile(r"^(?:本决定|本通知|本公告|本规定|本办法|以上|上述|特此|此前|各)")
 
+# The heading of another list ends this one: a clean-up decision also lists what stays in force
+# ("继续有效的规范性文件目录", "保留的…清单"), which no heading of ours names.
+_OTHER_LIST = re.compile(r"目录|清单|名单|名录|一览表|继续有效|予以保留|现行有效")
+
 
 @dataclass(frozen=True)
 class ListState:
@@ -59,7 +63,7 @@ def _line_starts(ctx: Context) -> list[int]:
 def _furniture(text: str) -> bool:
     """A sentence inside a list that is no row and does not end it."""
     stripped = text.strip()
-    if _CLOSES_LIST.match(stripped.lstrip("|")):
+    if _CLOSES_LIST.match(stripped.lstrip("|")) or _OTHER_LIST.search(stripped):
         return False
     return "|" in stripped or bool(_FURNITURE.match(stripped))
 

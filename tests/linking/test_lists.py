@@ -190,3 +190,25 @@ def test_a_list_that_amends_some_rows_and_repeals_others():
         ("repeals", "卫生部令第1号"),
         ("amends", "卫生部令第2号"),
     ]
+
+
+def test_a_flattened_table_whose_number_cell_is_glued_to_the_title():
+    # the grammar of a table that lost its cell borders: 序号, 名称 and 文号 run together
+    text = "废止的规范性文件目录\n1卫生部关于加强某项工作的通知卫医发〔2005〕1号\n2卫生部关于另一项工作的意见卫医发〔2006〕7号\n"
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于加强某项工作的通知", "卫医发〔2005〕1号"),
+        ("卫生部关于另一项工作的意见", "卫医发〔2006〕7号"),
+    ]
+
+
+def test_a_table_with_the_number_before_the_title_and_another_list_after():
+    # 序号 | 文号 | 名称 tables; a 继续有效 list after the repeal list is not repealed
+    text = (
+        "决定废止的规范性文件目录\n"
+        "|1|卫医发〔2005〕1号|卫生部关于加强某项工作的通知|\n"
+        "继续有效的规范性文件目录\n"
+        "|1|卫医发〔2006〕7号|卫生部关于另一项工作的意见|\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于加强某项工作的通知", "卫医发〔2005〕1号")
+    ]
