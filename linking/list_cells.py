@@ -49,6 +49,7 @@ _NOT_A_TITLE = re.compile(r"[。；;：:|]|^(?:该|本|将|删去|增加|对|自
 _TITLE_END_IN_CODE = re.compile(
     r"^(?:通知|决定|办法|规定|意见|批复|复函|细则|条例|公告|通告|纪要|解答|答复|指示|解释)"
 )
+_QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 _LOOSE_TITLE = 8  # a table's title cell need not end in 办法/通知 (l23 "…关于今后办理外侨各种证明的问题")
 
 
@@ -86,6 +87,14 @@ def closing_at(text: str, start: int, end: int, *, numbered: bool) -> Closing | 
         return glued
     if bracket is not None:
         return Closing(bracket.start(), _cell_end(text, bracket.end(), end), _number(bracket["inner"]), True)
+    quoted = _QUOTED.match(text, start, end)
+    if (
+        quoted
+    ):  # "1．《某某办法》，卫生部1990年1月1日发布": the 《title》 is the row's title, the rest its cells
+        following = _NEXT_ITEM.search(text, quoted.end(), end) if numbered else None
+        stop = following.start() if following else end
+        rest = text[quoted.end() : stop]
+        return Closing(quoted.end(), stop, _number(rest) if not _QUOTED.search(rest) else None, True)
     if numbered:  # corpus l07-like rows closed by nothing: "1．关于…的补充规定" up to the next number
         following = _NEXT_ITEM.search(text, start + 4, end)
         stop = following.start() if following else end

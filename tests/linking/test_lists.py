@@ -212,3 +212,16 @@ def test_a_table_with_the_number_before_the_title_and_another_list_after():
     assert [(t, n) for _, t, n, _ in _repealed(text)] == [
         ("卫生部关于加强某项工作的通知", "卫医发〔2005〕1号")
     ]
+
+
+def test_numbered_rows_of_quoted_titles_with_their_issue_after_them():
+    # the grammar of a list printed as prose: "1．《title》，issuer date 发布"
+    text = (
+        "决定废止下列规章：\n"
+        "1．《某某卫生管理办法》，卫生部1990年1月1日发布；\n"
+        "2．《某某监督规定》，卫生部令第3号发布。\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("某某卫生管理办法", None),
+        ("某某监督规定", "卫生部令第3号"),
+    ]
