@@ -27,7 +27,8 @@ _NOT_IN_CODE = "的了和与及按照根据依据以在于对将是见由为即�
 _CODE_CHAR = rf"(?:(?![{_NOT_IN_CODE}])[\u4e00-\u9fff])"
 # 001 line 1797: 内卫办中（蒙）综合字〔2024〕160号 carries a bracketed part inside the code.
 # No spaces inside the code itself: "国家卫生健康委 国卫医急发〔2024〕11号" must start at 国卫.
-_CODE = rf"{_CODE_CHAR}(?:{_CODE_CHAR}|[（(]{_CODE_CHAR}{{1,3}}[）)]){{0,15}}"
+# Court numbers bracket a part in any bracket: "法(研)复〔1987〕22号", "法〔研〕复〔1988〕32号".
+_CODE = rf"{_CODE_CHAR}(?:{_CODE_CHAR}|[（(〔［\[]{_CODE_CHAR}{{1,3}}[）)〕］\]]){{0,15}}"
 # A two-digit year is one of 1940–1999: corpus l02 "卫人发（91）第43号".
 _TWO_DIGIT_YEAR = rf"[4-9４-９][{_DIGIT}]"
 _YEAR = (
@@ -39,9 +40,12 @@ _YEAR = (
 _SERIAL = rf"(?:第{_SP})?(?P<serial>[{_DIGIT}]{{1,5}}){_SP}号"
 
 DOC_NUMBER_RE = re.compile(rf"(?P<code>{_CODE}){_SP}{_YEAR}{_SP}{_SERIAL}")
-# The year first, in round brackets: corpus l02 "（79）卫政字第1587号", l05 "（83）高检一函第26号".
+# The year first: corpus l02 "（79）卫政字第1587号", l05 "（83）高检一函第26号", l23 "〔53〕法行字第487号",
+# "〔1957〕法研字第17334号" (a full year only in 〔〕: "（2019）最高法民终1号" is a case number, not a 文号).
 OLD_DOC_NUMBER_RE = re.compile(
-    rf"[（(]{_SP}(?P<year>{_TWO_DIGIT_YEAR}){_SP}[）)]{_SP}(?P<code>(?!第){_CODE}){_SP}{_SERIAL}"
+    rf"(?:[（(〔［\[]{_SP}(?P<year>{_TWO_DIGIT_YEAR}){_SP}[）)〕］\]]"
+    rf"|[〔［\[]{_SP}(?P<year4>(?:19|20)[0-9]{{2}}){_SP}[〕］\]])"
+    rf"{_SP}(?P<code>(?!第){_CODE}){_SP}{_SERIAL}"
 )
 _STATE_NAME = "中华人民共和国"
 _CN_SERIAL = "零〇一二三四五六七八九十百千"
@@ -61,6 +65,7 @@ STANDARD_RE = re.compile(
 )
 
 _WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_CODE_BRACKETS = str.maketrans("(〔［[)〕］]", "（（（（））））")
 _SPACES = re.compile(r"\s+")
 
 
@@ -87,9 +92,9 @@ def canonical_doc_number(raw: str) -> str:
 
 
 def _canonical_from_match(match: re.Match[str]) -> str:
-    code = _SPACES.sub("", match["code"]).replace("(", "（").replace(")", "）")
+    code = _SPACES.sub("", match["code"]).translate(_CODE_BRACKETS)
     code = code.rstrip("第") or code  # "（79）卫政字第1587号": the 第 is the serial's
-    year = match["year"].translate(_WIDTH)
+    year = (match["year"] or match.groupdict().get("year4") or "").translate(_WIDTH)
     year = f"19{year}" if len(year) == 2 else year
     serial = int(match["serial"].translate(_WIDTH))
     return f"{code}〔{year}〕{serial}号"

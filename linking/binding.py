@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.docnumber import STANDARD_RE
+from linking import enumeration
 from linking.mentions import Mention
 from linking.model import Citation
 
@@ -19,7 +20,7 @@ REPEAL_RE = re.compile(
     r"(?:同时|予以|一并|即行|即|均|亦|也)?(?:废止|作废|失效|不再执行|停止执行|停止施行|不再适用)"
 )
 # "决定废止《…》（…）" names its targets after the phrase.
-REPEAL_LEAD = re.compile(r"^(?:以下|下列|如下)?$")
+REPEAL_LEAD = enumeration.REPEAL_LEAD
 # "以下文件不再执行：" / "决定废止下列规范性文件：" opens a list, one document per item.
 REPEAL_LIST_RE = re.compile(rf"(?:{REPEAL_RE.pattern})[^。；;，,]{{0,16}}[：:]$")
 ITEM_START_RE = re.compile(
@@ -55,15 +56,12 @@ _CLAUSE_BREAK = "，,：:。；;！？!?"
 SCOPE_RE = re.compile(
     r"附件\s*[0-9一二三四五六七八九十]+|第[一二三四五六七八九十百零〇0-9]+条(?:第[一二三四五六七八九十0-9]+款)?"
 )
-_BEFORE_SEPARATOR = re.compile(r"^[)）\]］〕]*(?:[、和与及或]|以及)?(?:中的|中|的)?$")
+_BEFORE_SEPARATOR = enumeration.SEPARATOR
 _AFTER_SEPARATOR = re.compile(rf"^[)）\]］〕]*(?:[、和与及或]|以及)?{_ISSUER}?$")
-# l24 "《A》、…和《H》等8部已不适用或与新颁布的上位法不一致的地方性法规予以废止": a counted list
-# may be described before its verb.
-_REPEAL_GAP = re.compile(
-    r"^[)）\]］〕]*(?:等[0-9一二三四五六七八九十]*(?:个|项|件|份)?(?:文件|规定|通知|标准|规范性文件)?"
-    r"|等[0-9一二三四五六七八九十]+(?:部|件|个|项)[^，,。；;□]{0,30}?(?:法规|规章|法律|文件|规定))?"
-    r"(?:自[^，,。；;]{0,16}起)?$"
-)
+_REPEAL_GAP = enumeration.REPEAL_GAP
+# A comma, not a phrase, ends a clause when documents are listed: h04 "…发布的《A》，…发布的《B》，同时废止".
+_HARD_BREAK = "。；;：:！？!?"
+_HISTORY_BEFORE = re.compile(rf"{enumeration.HISTORY}$")
 
 
 @dataclass
@@ -87,7 +85,7 @@ def targets_before(
     blanked: str, mentions: list[Mention], pos: int, gap: re.Pattern[str] = _REPEAL_GAP
 ) -> list[Target]:
     """The documents (and parts) listed right before the phrase at ``pos``, in text order."""
-    clause_start = max(blanked.rfind(ch, 0, pos) for ch in _CLAUSE_BREAK) + 1
+    clause_start = max(blanked.rfind(ch, 0, pos) for ch in _HARD_BREAK) + 1
     items: list[Mention | _Scope] = [m for m in mentions if clause_start <= m.start and m.end <= pos]
     items += [
         _Scope(s.start(), s.end(), re.sub(r"\s+", "", s.group()))
@@ -96,13 +94,23 @@ def targets_before(
     items.sort(key=lambda item: item.start)
     chain: list[Mention | _Scope] = []
     cursor = pos
+    comma = False
     for item in reversed(items):
         between = blanked[item.end : cursor]
-        if not (gap if not chain else _BEFORE_SEPARATOR).match(between):
+        matched = (gap if not chain else _BEFORE_SEPARATOR).match(between)
+        if not matched:
             break
+        comma = comma or (not chain and bool(matched.groupdict().get("comma")))
         chain.insert(0, item)
         cursor = item.start
-    return _group(chain, former=blanked[clause_start:cursor].startswith("原"))
+    if (
+        comma
+        and len([i for i in chain if isinstance(i, Mention)]) < 2
+        and not _HISTORY_BEFORE.search(blanked[clause_start:cursor])
+    ):
+        return []  # "根据《A》，同时废止…": a comma before the verb binds only a list of documents
+    soft_start = max(blanked.rfind(ch, 0, cursor) for ch in _CLAUSE_BREAK) + 1
+    return _group(chain, former=blanked[max(soft_start, clause_start) : cursor].startswith("原"))
 
 
 def _group(chain: list[Mention | _Scope], *, former: bool) -> list[Target]:
@@ -129,11 +137,15 @@ def targets_after(blanked: str, mentions: list[Mention], pos: int, lead: re.Patt
     cursor = pos
     for mention in (m for m in mentions if pos <= m.start and m.end <= clause_end):
         between = blanked[cursor : mention.start]
-        if not (lead if not chain else _AFTER_SEPARATOR).match(between):
+        if not (lead.match(between) if not chain else _after_separator(between)):
             break
         chain.append(mention)
         cursor = mention.end
     return chain
+
+
+def _after_separator(between: str) -> bool:
+    return bool(_AFTER_SEPARATOR.match(between) or enumeration.AFTER_SEPARATOR.match(between))
 
 
 def standard_before(blanked: str, mentions: list[Mention], pos: int) -> Citation | None:

@@ -53,7 +53,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         listed = item if listed is None else listed
         in_repeal_list = item is not None or rules.opens_repeal_list(ctx)
         if in_repeal_list and list_state is None:
-            list_state = list_rules.ListState(passive=False)  # "废止下列法律…：" opens a list of rows
+            list_state = list_rules.ListState()  # "废止下列法律…：" opens a list of rows
         taken = listed or rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)
         own.add(rules.own_instruments(ctx))
         stated_here = [rel for rel, _ in taken if rel is not None] + _citations(

@@ -1,12 +1,13 @@
-"""Relations of a repeal list: each row is repealed by the source (or part of it, 第三条 / 附件2),
-and a row's note may say another document repealed or replaced it ("该文件已被《…》（…）替代")."""
+"""Relations of a list: each row is repealed (or amended) by the source, in whole or in part (第三条 /
+附件一), and a row's note may say another document repealed or replaced it ("该文件已被《…》（…）替代")."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
-from linking import lists
+from linking import list_headings, lists
+from linking.list_headings import AMENDS, REPEALS
 from linking.mentions import Mention
 from linking.rules import Context, Found, relation
 
@@ -15,71 +16,79 @@ from linking.rules import Context, Found, relation
 _PASSIVE_NOTE = re.compile(
     r"(?:该文件|该规定|该通知|其)?已(?:经)?被(?P<by>.{0,200}?)(?P<verb>废止|替代|代替|取代)"
 )
-# A row naming a part: "…的通知第三条", "…附件2".
-_PART = lists.PART_AT_END
+# What may sit between the rows of a list without ending it: table borders and the rest of a row's
+# cells (l23 " |"), a category sub-heading ("一、卫生类（12件）", "（二）司法解释性质文件"), a page number.
+_FURNITURE = re.compile(r"^[|:：\-—\s0-9]*$|^[^。；;，,]{0,24}[|]?$")
+# Prose that closes a list: "本决定自公布之日起施行。" (l07), "以上法规废止后，…" (l24).
+_CLOSES_LIST = re.compile(r"^(?:本决定|本通知|本公告|本规定|本办法|以上|上述|特此|此前|各)")
+
+# The heading of another list ends this one: a clean-up decision also lists what stays in force
+# ("继续有效的规范性文件目录", "保留的…清单"), which no heading of ours names.
+_OTHER_LIST = re.compile(r"目录|清单|名单|名录|一览表|继续有效|予以保留|现行有效")
 
 
 @dataclass(frozen=True)
 class ListState:
-    """Inside a list: whether its rows are repealed by the source (False: repealed by others)."""
+    """Inside a list: what its rows undergo (list_headings.REPEALS, AMENDS, MIXED or PASSIVE)."""
 
-    passive: bool
+    kind: str = REPEALS
 
 
 def list_relations(ctx: Context, state: ListState | None) -> tuple[Found | None, ListState | None]:
     """The rows in the sentence and the list state after it; None when the sentence holds no list."""
     text = ctx.sentence.text
-    heads = lists.headings(ctx.blanked)
-    segments: list[tuple[int, int, bool]] = []
+    heads = list_headings.headings(ctx.blanked)
+    segments: list[tuple[int, int, str]] = []
     if state is not None:
-        segments.append((0, heads[0].start if heads else len(text), state.passive))
+        segments.append((0, heads[0].start if heads else len(text), state.kind))
     for i, head in enumerate(heads):
-        segments.append((head.end, heads[i + 1].start if i + 1 < len(heads) else len(text), head.passive))
+        segments.append((head.end, heads[i + 1].start if i + 1 < len(heads) else len(text), head.kind))
+    breaks = _line_starts(ctx)
     found: Found = []
-    after: ListState | None = ListState(heads[-1].passive) if heads else None
-    for start, end, passive in segments:
-        rows = lists.rows(text, start, end)
-        if rows and not heads and state is not None:
-            after = state
-        for row in rows:
-            found += _row_relations(ctx, row, passive)
+    for start, end, kind in segments:
+        for row in lists.rows(text, start, end, breaks):
+            found += _row_relations(ctx, row, kind)
+    after = ListState(heads[-1].kind) if heads else state
     if not found and not heads:
-        return None, None
+        return None, state if state is not None and _furniture(text) else None
     found += [(None, m) for m in ctx.mentions if not any(m is taken for _, taken in found)]
     return found, after
 
 
-def _row_relations(ctx: Context, row: lists.Row, passive: bool) -> Found:
-    mention = Mention(row.start, row.end, _whole(row))
+def _line_starts(ctx: Context) -> list[int]:
+    lines = ctx.sentence.lines
+    return [i for i in range(1, len(lines)) if lines[i] != lines[i - 1]]
+
+
+def _furniture(text: str) -> bool:
+    """A sentence inside a list that is no row and does not end it."""
+    stripped = text.strip()
+    if _CLOSES_LIST.match(stripped.lstrip("|")) or _OTHER_LIST.search(stripped):
+        return False
+    return "|" in stripped or bool(_FURNITURE.match(stripped))
+
+
+def _row_relations(ctx: Context, row: lists.Row, list_kind: str) -> Found:
+    mention = Mention(row.start, row.end, row.citation)
     out: Found = []
-    if not passive:
-        part = _PART.search(row.citation.title or "")
-        kind, scope = ("partially_repeals", _scope(part.group())) if part else ("repeals", "whole")
-        out.append((replace(relation(ctx, kind, mention, scope=scope), quote=_quote(ctx, row)), mention))
+    kind = list_headings.row_kind(list_kind, ctx.sentence.text[row.start : row.end])
+    if kind == REPEALS:
+        rel = relation(ctx, "partially_repeals", mention, scope=row.part) if row.part else None
+        rel = rel or relation(ctx, "repeals", mention)
+        out.append((replace(rel, quote=_quote(ctx, row)), mention))
+    elif kind == AMENDS:
+        rel = relation(ctx, "amends", mention, scope=row.part or "whole")
+        out.append((replace(rel, quote=_quote(ctx, row)), mention))
     note_end = ctx.sentence.text.find("。", row.end)
     note = _PASSIVE_NOTE.match(ctx.blanked, row.end, note_end if note_end >= 0 else len(ctx.blanked))
     if note:
         by = [m for m in ctx.mentions if note.start("by") <= m.start and m.end <= note.end("by")]
         if by:
-            kind = "repeals" if note["verb"] == "废止" else "replaces"
-            out.append((relation(ctx, kind, mention, subject=by[-1].citation), by[-1]))
+            verb = "repeals" if note["verb"] == "废止" else "replaces"
+            out.append((relation(ctx, verb, mention, subject=by[-1].citation), by[-1]))
     return out
-
-
-def _scope(part: str) -> str:
-    return re.sub(r"\s+|^中的", "", part)
 
 
 def _quote(ctx: Context, row: lists.Row) -> str:
     """The row itself: a flattened list is one sentence of many rows."""
     return ctx.sentence.text[row.start : row.end]
-
-
-def _whole(row: lists.Row) -> lists.Citation:
-    title = row.citation.title or ""
-    part = _PART.search(title)
-    if not part:
-        return row.citation
-    return lists.Citation(
-        row.citation.doc_number_raw, row.citation.doc_number_canonical, title[: part.start()]
-    )

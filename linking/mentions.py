@@ -19,7 +19,11 @@ from linking.model import Citation
 _TITLE_RE = re.compile(r"《(?P<title>[^《》]*(?:《[^《》]*》[^《》]*)*)》")
 # The 文号 of a title follows it in brackets, sometimes after 的通知 outside the quotes
 # (001 line 5179 "《…管理办法(试行)》的通知(陕药监发〔2020〕106号)").
-_NUMBER_AFTER_TITLE = re.compile(r"^(?:的通知|的决定|的公告|的通告)?[（(〔\[［]?$")
+_NUMBER_AFTER_TITLE = re.compile(
+    r"^(?:的通知|的决定|的公告|的通告)?[（(〔\[［]{0,2}$"
+)  # l08 "》（（83）银发字"
+# A number that issued the title right after it: h08 "原国家质量技术监督局令第51号公布的《产品质量申诉处理办法》".
+_NUMBER_BEFORE_TITLE = re.compile(r"文?(?:发布|公布|颁布|印发|下发)的")
 # A number that is not a 文号 still belongs to its title: 001 line 5984 "《…的通告》（2022年第42号）",
 # 004 line 66 "《…的决定》（国家卫生健康委令第11号）".
 _LOOSE_NUMBER = re.compile(r"[（(](?P<raw>[^（）()《》〈〉，,。；;]{1,30}号)[^（）()《》，,。；;]{0,3}[）)]")
@@ -42,7 +46,7 @@ _DOC_TYPE = (
 # 004 line 2271 "《医院洁净手术部建筑技术规范（GB50333-2013）》"; h16 "《中、小学卫生工作暂行规定(草案)》".
 _STANDARD_IN_TITLE = r"[A-Z]{1,4}(?:/[A-Z])?\s*[0-9.]+\s*[-—–]\s*[0-9]{4}"
 _NORMATIVE = re.compile(
-    rf"(?:{_DOC_TYPE})(?:[（(](?:试行|暂行|修订|修正|草案|征求意见稿|[0-9]{{4}}[^）)]{{0,8}}|第?[一二三四五六七八九十0-9.]+版|{_STANDARD_IN_TITLE})[）)])*$"
+    rf"(?:{_DOC_TYPE})(?:[（(](?:试行|暂行|修订|修正|征求意见稿|草案|节录|[0-9]{{4}}[^）)]{{0,8}}|第?[一二三四五六七八九十0-9.]+版|{_STANDARD_IN_TITLE})[）)])*$"
 )
 _MIN_TITLE = 4
 BLANK = "□"
@@ -86,8 +90,12 @@ def find_mentions(
         title = re.sub(r"\s+", "", match["title"])
         if any(a <= match.start() < b for a, b in defining):
             continue
-        number = _number_after(text, match.end(), numbers)
-        if number is not None:
+        number = _number_after(text, match.end(), numbers) or _number_before(text, match.start(), numbers)
+        if number is not None and number[0] < match.start():
+            used.add(number[0])
+            start, _, raw, canonical = number
+            mentions.append(Mention(start, match.end(), Citation(raw, canonical, title), match.start()))
+        elif number is not None:
             used.add(number[0])
             start, end, raw, canonical = number
             mentions.append(Mention(match.start(), end, Citation(raw, canonical, title), match.start()))
@@ -110,6 +118,15 @@ def find_mentions(
         mentions.append(Mention(start, end, Citation(raw, canonical, None)))
     mentions = [m for m in mentions if not _is_own(m, own_doc_number)]
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _number_before(
+    text: str, start: int, numbers: list[tuple[int, int, str, str]]
+) -> tuple[int, int, str, str] | None:
+    for number in numbers:
+        if number[1] <= start and _NUMBER_BEFORE_TITLE.fullmatch(text[number[1] : start]):
+            return number
+    return None
 
 
 def _number_after(

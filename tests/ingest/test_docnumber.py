@@ -155,3 +155,11 @@ def test_order_number_with_and_without_state_name_compare_equal():
 )
 def test_order_numbers_are_identifiers(raw, canonical):
     assert canonical_doc_number(raw) == canonical
+
+
+def test_court_numbers_with_the_year_first_in_any_bracket():
+    # corpus l23 "〔53〕法行字第487号", "〔1957〕法研字第17334号"; court lists "法〔研〕复〔1988〕32号"
+    assert canonical_doc_number("〔53〕法行字第487号") == "法行字〔1953〕487号"
+    assert canonical_doc_number("〔1957〕法研字第17334号") == "法研字〔1957〕17334号"
+    assert canonical_doc_number("法〔研〕复〔1988〕32号") == canonical_doc_number("法(研)复〔1988〕32号")
+    assert find_doc_numbers("（2019）最高法民终1号") == []  # a case number, not a 文号

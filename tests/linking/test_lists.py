@@ -98,7 +98,7 @@ def test_table_rows_with_a_number_restart_and_order_numbers():
 
 def test_a_row_naming_a_part_is_a_partial_repeal():
     [row] = lists.rows("1．卫生部关于某项工作的通知附件2")
-    assert row.citation.title == "卫生部关于某项工作的通知附件2"
+    assert (row.citation.title, row.part) == ("卫生部关于某项工作的通知", "附件2")
     text = "决定废止的规范性文件目录\n1．卫生部关于某项工作的通知附件2\n"
     assert _repealed(text) == [("partially_repeals", "卫生部关于某项工作的通知", None, "附件2")]
 
@@ -121,3 +121,108 @@ def test_prose_after_a_heading_is_no_row():
     text = "附件：2．国务院决定废止的行政法规\n一、将《外商投资电信企业管理规定》第二条修改为“外商投资电信企业，是指…的企业。”\n"
     # the instruction is an amendment (linking.amendments), never a row of the repeal list
     assert [r for r in _repealed(text) if r[0] != "amends"] == []
+
+
+def test_a_markdown_table_with_a_date_cell_a_yearless_number_and_a_part():
+    # corpus l23: "| 序号 |名称 |发文日期、文号 |废止理由 |" rows, one with 附件一 of a joint notice
+    text = (
+        "予以废止的1979年底以前发布的司法解释和司法解释性质文件目录（第八批）\n"
+        "| 序号 |司法解释和司法解释性质文件名称 |发文日期、文号 |废止理由 |\n"
+        "|-----|-----|-----|-----|\n"
+        "| 1 |最高人民法院关于少数民族与汉族通婚问题的复示 |1951年1月22日 |已被婚姻法代替。 |\n"
+        "| 8 |最高人民法院中南分院关于“公公与媳妇”“继母与儿子”等可否结婚问题的复函 "
+        "|1953年7月14日〔53〕法行字第487号 |社会形势发生变化，不再适用。 |\n"
+        "| 12 |最高人民法院、内务部、解放军总政治部联合通知之附件一：关于多年无音讯之现役革命军人家属待遇及"
+        "婚姻问题处理办法 |1955年6月15日 法行字第9017号 |社会形势发生变化，不再适用。 |\n"
+        "| 16 |最高人民法院关于怀孕女犯保外如何计算刑期问题的批复 |1956年1月26日 法研字第730号 |"
+        "刑事诉讼法及相关司法解释已有规定。 |\n"
+    )
+    assert _repealed(text) == [
+        ("repeals", "最高人民法院关于少数民族与汉族通婚问题的复示", None, "whole"),
+        (
+            "repeals",
+            "最高人民法院中南分院关于“公公与媳妇”“继母与儿子”等可否结婚问题的复函",
+            "法行字〔1953〕487号",
+            "whole",
+        ),
+        ("partially_repeals", "最高人民法院、内务部、解放军总政治部联合通知", None, "附件一"),
+        ("repeals", "最高人民法院关于怀孕女犯保外如何计算刑期问题的批复", None, "whole"),
+    ]
+
+
+def test_a_title_wrapped_over_two_lines_is_one_row():
+    # the grammar of a PDF column: the title breaks, its 文号 closes it on the next line
+    text = (
+        "废止的规范性文件目录\n"
+        "1．卫生部关于进一步加强建筑工地食堂卫生管理工作的\n"
+        "通知（卫监督发〔2005〕94号）\n"
+        "2．卫生部关于职工休假问题的通知（卫人发（91）第43号）\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于进一步加强建筑工地食堂卫生管理工作的通知", "卫监督发〔2005〕94号"),
+        ("卫生部关于职工休假问题的通知", "卫人发〔1991〕43号"),
+    ]
+
+
+def test_rows_under_category_sub_headings_and_dated_brackets():
+    # court lists: rows grouped under 一、… sub-headings, each closed by (date 文号) or a date alone
+    text = (
+        "决定废止的司法解释目录\n"
+        "一、刑事类\n"
+        "1．最高人民法院关于某类案件如何处理问题的批复（1987年6月9日 法(研)复〔1987〕22号）\n"
+        "二、民事类\n"
+        "2．最高人民法院关于某类纠纷如何处理问题的批复（1988年3月1日）\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("最高人民法院关于某类案件如何处理问题的批复", "法（研）复〔1987〕22号"),
+        ("最高人民法院关于某类纠纷如何处理问题的批复", None),
+    ]
+
+
+def test_a_list_that_amends_some_rows_and_repeals_others():
+    # a 修改和废止 heading: each row's own cell says what happens to it
+    text = (
+        "决定修改和废止的规章目录\n"
+        "|序号|规章名称|处理意见|\n"
+        "|1|某某管理办法（卫生部令第1号）|废止|\n"
+        "|2|某某监督规定（卫生部令第2号）|修改|\n"
+    )
+    assert [(k, n) for k, _, n, _ in _repealed(text)] == [
+        ("repeals", "卫生部令第1号"),
+        ("amends", "卫生部令第2号"),
+    ]
+
+
+def test_a_flattened_table_whose_number_cell_is_glued_to_the_title():
+    # the grammar of a table that lost its cell borders: 序号, 名称 and 文号 run together
+    text = "废止的规范性文件目录\n1卫生部关于加强某项工作的通知卫医发〔2005〕1号\n2卫生部关于另一项工作的意见卫医发〔2006〕7号\n"
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于加强某项工作的通知", "卫医发〔2005〕1号"),
+        ("卫生部关于另一项工作的意见", "卫医发〔2006〕7号"),
+    ]
+
+
+def test_a_table_with_the_number_before_the_title_and_another_list_after():
+    # 序号 | 文号 | 名称 tables; a 继续有效 list after the repeal list is not repealed
+    text = (
+        "决定废止的规范性文件目录\n"
+        "|1|卫医发〔2005〕1号|卫生部关于加强某项工作的通知|\n"
+        "继续有效的规范性文件目录\n"
+        "|1|卫医发〔2006〕7号|卫生部关于另一项工作的意见|\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("卫生部关于加强某项工作的通知", "卫医发〔2005〕1号")
+    ]
+
+
+def test_numbered_rows_of_quoted_titles_with_their_issue_after_them():
+    # the grammar of a list printed as prose: "1．《title》，issuer date 发布"
+    text = (
+        "决定废止下列规章：\n"
+        "1．《某某卫生管理办法》，卫生部1990年1月1日发布；\n"
+        "2．《某某监督规定》，卫生部令第3号发布。\n"
+    )
+    assert [(t, n) for _, t, n, _ in _repealed(text)] == [
+        ("某某卫生管理办法", None),
+        ("某某监督规定", "卫生部令第3号"),
+    ]
