@@ -14,13 +14,13 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ingest.docnumber import canonical_doc_number
 from ingest.model import Article as ParsedArticle
 from ingest.model import ParsedCompilation, ParsedDocument
 from ingest.normalize import comparison_key
+from storage.db import insert_for
 from storage.errors import Ambiguous, NotFound
 from storage.models import Article, Blob, Compilation, Document, DocumentVersion
 
@@ -35,8 +35,7 @@ def put_blob(session: Session, data: bytes) -> str:
     """Store raw bytes content-addressed (a no-op when already stored, even under a race)."""
     digest = sha256(data)
     values = {"sha256": digest, "size": len(data), "data": data}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     session.execute(insert(Blob).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
     return digest
 

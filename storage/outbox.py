@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import insert_for
 from storage.models import Delivery, Subscriber
 
 STATUSES = ("pending", "sending", "sent", "failed", "rejected", "unknown", "empty", "skipped")
@@ -70,7 +70,7 @@ def add_deliveries(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert outbox rows; a row that already exists (another run got there first) is left alone."""
     if not rows:
         return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     stmt = insert(Delivery).on_conflict_do_nothing(
         index_elements=["subscriber_id", "frequency", "period_key"]
     )

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from linking.model import SUPERSESSION_KINDS
 from notifications.model import DocInfo, EventData
+from storage.db import insert_for
 from storage.documents import chunked
 from storage.models import ChangeEvent, Document, Relation, Subscriber, Subscription, VersionDiff
 
@@ -40,7 +40,7 @@ def find_subscriber(session: Session, email: str) -> Subscriber | None:
 
 def ensure_subscriber(session: Session, email: str) -> Subscriber:
     """The subscriber with this address, created if new (safe when two requests race)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     session.execute(insert(Subscriber).values(email=email).on_conflict_do_nothing(index_elements=["email"]))
     subscriber = find_subscriber(session, email)
     assert subscriber is not None

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
@@ -79,6 +78,8 @@ def _consistent_snapshot(session: Session) -> None:
 
 
 def _revision(session: Session) -> str | None:
+    from alembic.runtime.migration import MigrationContext  # export and import alone need Alembic
+
     return MigrationContext.configure(session.connection()).get_current_revision()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
 import os
@@ -27,20 +26,22 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-# Command modules; each defines `register(app)`. Order is the order of `regtrack --help`.
-COMMAND_MODULES = (
-    "regtrack.cli.ingest",
-    "regtrack.cli.documents",
-    "regtrack.cli.links",
-    "regtrack.cli.diff",
-    "regtrack.cli.consolidate",
-    "regtrack.cli.notify",
-    "regtrack.cli.sources",
-    "regtrack.cli.run",
-    "regtrack.cli.serve",
-    "regtrack.cli.transfer",
-    "regtrack.cli.db",
-)
+# Command modules; each defines `register(app)`. Order is the order of `regtrack --help`. A command
+# named on the command line loads its own module alone: a read command does not pay for ingest's
+# PDF reader, the notification stack or Prefect (benchmarks/bench_cli.py).
+COMMAND_MODULES = {
+    "regtrack.cli.ingest": ("ingest",),
+    "regtrack.cli.documents": ("documents", "show"),
+    "regtrack.cli.links": ("relations", "chain", "impact"),
+    "regtrack.cli.diff": ("diff",),
+    "regtrack.cli.consolidate": ("consolidate",),
+    "regtrack.cli.notify": ("subscribe", "subscriptions", "unsubscribe", "confirm", "digest"),
+    "regtrack.cli.sources": ("sources", "reingest"),
+    "regtrack.cli.run": ("run",),
+    "regtrack.cli.serve": ("serve",),
+    "regtrack.cli.transfer": ("export", "import"),
+    "regtrack.cli.db": ("db",),
+}
 
 
 @dataclass
@@ -67,16 +68,41 @@ def _root(
     ctx.obj = AppContext(load_settings().with_database(db))
 
 
-@functools.cache
-def _load_commands() -> None:
-    """Register every command module once per process (main() may be called many times)."""
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
+_loaded: set[str] = set()
+_ORDER = [name for names in COMMAND_MODULES.values() for name in names]
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command ``argv`` names: its first word that is neither an option nor --db's value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _load_commands(argv: list[str] | None = None) -> None:
+    """Register the module of the command ``argv`` names, or every module (help, an unknown word).
+
+    Each module is registered once per process (main() may be called many times); `regtrack --help`
+    lists the commands in COMMAND_MODULES' order whatever was loaded first.
+    """
+    word = _command_word(argv) if argv is not None else None
+    wanted = [m for m, names in COMMAND_MODULES.items() if word in names] or list(COMMAND_MODULES)
+    for name in wanted:
+        if name not in _loaded:
+            importlib.import_module(name).register(app)
+            _loaded.add(name)
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    app.registered_commands.sort(key=lambda c: rank.get(c.name or "", len(rank)))
+    app.registered_groups.sort(key=lambda g: rank.get(g.name or "", len(rank)))
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns named errors into one line and exit code 1."""
-    _load_commands()
+    _load_commands(sys.argv[1:] if argv is None else argv)
     # psycopg logs "error ignored terminating <Pipeline>" when a connection drops mid-batch; with no
     # handler configured Python prints it to stderr beside our own one-line error. Keep stderr ours.
     logging.getLogger("psycopg").addHandler(logging.NullHandler())

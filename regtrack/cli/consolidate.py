@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from regtrack.cli.output import err, out, print_json
-from regtrack.services import consolidation
 from storage.db import transaction
 from storage.documents import find_document
 
@@ -23,6 +22,8 @@ def consolidate_cmd(
     with transaction(ctx.obj.engine(), write=True) as session:
         target = find_document(session, ref)
         chosen = find_document(session, decision) if decision else None
+        from regtrack.services import consolidation
+
         outcomes = consolidation.consolidate(session, target, chosen)
         rows = [o.as_json() for o in outcomes]
         lines = [(o.status, o.line()) for o in outcomes]

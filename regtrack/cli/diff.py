@@ -6,13 +6,8 @@ from pathlib import Path
 
 import typer
 
-from diffing.render_docx import render_docx
-from diffing.render_html import render_html
-from diffing.render_json import render_json
-from diffing.render_terminal import render_terminal
 from regtrack.cli.output import out
 from regtrack.errors import UsageError
-from regtrack.services.diffs import diff_documents
 from storage.db import transaction
 
 
@@ -28,18 +23,29 @@ def diff_cmd(
     changed_only: bool = typer.Option(False, "--changed-only", help="Leave unchanged articles out."),
 ) -> None:
     """Compare two versions article by article, with the changed characters marked."""
+    from regtrack.services.diffs import diff_documents
+
     if sum(bool(x) for x in (as_json, html, docx)) > 1:
         raise UsageError("choose one of --json, --html, --docx")
     app = ctx.obj
     with transaction(app.engine()) as session:
         diff = diff_documents(session, old, new, app.settings.max_input_bytes)
+    # each renderer loads only when asked for: python-docx and Jinja2 are start-up a table does not need
     if as_json:
+        from diffing.render_json import render_json
+
         typer.echo(render_json(diff, indent=2))
     elif html:
+        from diffing.render_html import render_html
+
         _write(html, render_html(diff, changed_only=changed_only).encode("utf-8"))
     elif docx:
+        from diffing.render_docx import render_docx
+
         _write(docx, render_docx(diff, changed_only=changed_only))
     else:
+        from diffing.render_terminal import render_terminal
+
         render_terminal(diff, console=out, changed_only=changed_only)
 
 

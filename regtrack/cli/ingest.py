@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from regtrack.cli.output import err, out, print_json, progress
-from regtrack.services import ingest
 
 
 def ingest_cmd(
@@ -17,6 +16,8 @@ def ingest_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """Ingest compilations: store the raw bytes, split into documents, link and diff them."""
+    from regtrack.services import ingest  # PDF and Word readers load for the commands that read files
+
     app = ctx.obj
     engine = app.engine()
     outcomes = []

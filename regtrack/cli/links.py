@@ -13,7 +13,6 @@ from regtrack.cli.documents import parse_as_of
 from regtrack.cli.output import out, print_json, print_table
 from regtrack.errors import UsageError
 from regtrack.services import views
-from regtrack.services.linking.link import record_relation_events
 from storage.db import transaction
 from storage.documents import find_document
 from storage.models import Relation
@@ -106,6 +105,8 @@ def add_cmd(
         row.created_by = by or getpass.getuser()
         row.created_at = dt.datetime.now(dt.UTC)
         session.flush()
+        from regtrack.services.linking.link import record_relation_events  # extraction loads for this alone
+
         record_relation_events(session, [row])  # subscribers hear of a corrected effect too
         out.print(
             f"relation {row.id}: {src.title} {kind} {tgt.title} (manual, by {row.created_by})", markup=False

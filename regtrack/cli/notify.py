@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from notifications.chat import redact
 from notifications.errors import NotificationError
 from notifications.filters import describe, filters_from_dict
 from notifications.model import FREQUENCIES
 from regtrack import errors
 from regtrack.cli.output import out, print_json, print_table
 from regtrack.errors import UsageError
-from regtrack.services import digests
 from storage import subscriptions as subs
 from storage.db import transaction
+
+if TYPE_CHECKING:
+    from regtrack.services import digests
 
 
 def subscribe_cmd(
@@ -39,6 +40,8 @@ def subscribe_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """Subscribe an address (double opt-in: a confirmation link is mailed)."""
+    from regtrack.services import digests  # the mail and notification stack, for these commands alone
+
     filters = {
         "issuers": issuer,
         "categories": category,
@@ -79,6 +82,8 @@ def subscriptions_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """List subscribers and their subscriptions."""
+    from notifications.chat import redact  # Apprise
+
     with transaction(ctx.obj.engine()) as session:
         rows: list[dict[str, Any]] = [
             {
@@ -121,6 +126,8 @@ def unsubscribe_cmd(
     who: str = typer.Argument(..., help="An email address, or the token of an unsubscribe link."),
 ) -> None:
     """Stop all mail to an address (its subscriptions are removed)."""
+    from regtrack.services import digests  # the mail and notification stack, for these commands alone
+
     done = digests.unsubscribe(ctx.obj.engine(), ctx.obj.settings, who, trusted=True)
     out.print(f"{done.email} unsubscribed ({done.count} subscriptions removed)", markup=False)
 
@@ -129,6 +136,8 @@ def confirm_cmd(
     ctx: typer.Context, token: str = typer.Argument(..., help="The token of a confirmation link.")
 ) -> None:
     """Confirm a subscription by its token (what the /confirm/{token} page does)."""
+    from regtrack.services import digests  # the mail and notification stack, for these commands alone
+
     done = digests.confirm(ctx.obj.engine(), ctx.obj.settings, token)
     out.print(f"{done.email} confirmed ({done.count} subscriptions started)", markup=False)
 
@@ -188,6 +197,8 @@ def digest_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """Preview a digest, send the digests that are due, or settle interrupted deliveries."""
+    from regtrack.services import digests  # the mail and notification stack, for these commands alone
+
     engine, settings = ctx.obj.engine(), ctx.obj.settings
     if sum(map(bool, (preview, send, resolve_unknown))) != 1:
         raise UsageError("use exactly one of --preview EMAIL, --send or --resolve-unknown sent|pending")

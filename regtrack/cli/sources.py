@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from sqlalchemy import Engine
 
-from flows.reingest import FlowRunStarted, run_reingest, without_prefect
 from regtrack.cli.output import err, out, print_json, print_table
 from regtrack.errors import UsageError
-from regtrack.services import ingest, sources
 from storage.db import transaction
 from storage.sources import SOURCE_KINDS, add_source, list_sources, source_stats
+
+if TYPE_CHECKING:
+    from regtrack.services import sources
 
 sources_app = typer.Typer(
     help="Sources that announce compilations: RSS/Atom feeds, HTML listing pages, local files or folders.",
@@ -72,6 +73,8 @@ def poll_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """Poll sources now, in this process: ingest what is new (linked as it goes in), then diff."""
+    from regtrack.services import ingest, sources
+
     engine, settings = ctx.obj.engine(), ctx.obj.settings
     ids = list(source_ids or sources.enabled_source_ids(engine))
     reports = [sources.poll_source(engine, settings, sid) for sid in ids]
@@ -97,6 +100,8 @@ def reingest_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
 ) -> None:
     """Re-parse stored raw bytes with the current code (a Prefect run when PREFECT_API_URL is set)."""
+    from flows.reingest import FlowRunStarted, run_reingest, without_prefect
+
     if bool(compilation_ids) == all_:
         raise UsageError("give compilation ids, or --all (not both)")
     app = ctx.obj

@@ -14,7 +14,6 @@ from diffing import compare
 from diffing.model import DocumentDiff
 from diffing.serialize import to_dict
 from diffing.units import with_preamble
-from ingest.decode import decode
 from ingest.errors import IngestError
 from ingest.model import Article
 from ingest.parse import parse_text
@@ -130,6 +129,8 @@ def units_from_file(path: Path, max_bytes: int) -> tuple[str, tuple[Article, ...
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    from ingest.decode import decode  # PDF and Word readers: only a diff of files needs them
+
     text = decode(data, filename=path.name, max_bytes=max_bytes).text
     try:
         parsed = parse_text(text)

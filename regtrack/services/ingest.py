@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from regtrack.errors import UsageError, one_line
 from regtrack.services import consolidation, diffs, verification
 from regtrack.services.linking import link
 from regtrack.settings import Settings
-from storage.db import transaction
+from storage.db import insert_for, transaction
 from storage.documents import StoreResult, put_blob, sha256, store_parsed
 from storage.errors import StorageError
 from storage.models import Blob, Compilation, DocumentVersion
@@ -133,7 +132,7 @@ def _register(engine: Engine, data: bytes, origin: str, source_id: int | None) -
     with transaction(engine, write=True) as session:
         digest = put_blob(session, data)
         # Insert-or-nothing: two workers registering the same new bytes at once both go on.
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        insert = insert_for(session)
         session.execute(
             insert(Compilation)
             .values(sha256=digest, origin=origin, source_id=source_id, status="pending", parse_report={})

@@ -144,3 +144,12 @@ def test_sqlite_default_is_wal_with_foreign_keys(tmp_path) -> None:
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_head_revision_constant_is_the_newest_migration() -> None:
+    """``storage.db.HEAD_REVISION`` lets a current database skip Alembic: it must be the real head."""
+    from alembic.script import ScriptDirectory
+
+    from storage.db import HEAD_REVISION, MIGRATIONS_DIR
+
+    assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == HEAD_REVISION
