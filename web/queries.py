@@ -82,6 +82,8 @@ def compilation_row(c: Compilation) -> dict[str, Any]:
     return {
         "id": c.id,
         "title": c.title,
+        # what people call it: its masthead, else its documents' issuers, months and count
+        "name": c.title or report.get("display_name"),
         "origin": c.origin,
         "kind": c.kind,
         "media": c.media,

@@ -18,6 +18,7 @@ from ingest.decode import DecodedText, decode
 from ingest.errors import DecodeError, IngestError
 from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
+from ingest.naming import display_name
 from ingest.parse import PARSER_VERSION, parse_text
 from regtrack.errors import UsageError, one_line
 from regtrack.services import consolidation, diffs, verification
@@ -200,6 +201,7 @@ def _record_success(
         "unchanged": stored.unchanged,
         "warnings": warnings,
         "parser_version": PARSER_VERSION,
+        "display_name": display_name(parsed),
     }
     if force and previous:
         history = list(previous.get("reparses", []))  # type: ignore[call-overload]

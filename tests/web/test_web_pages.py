@@ -154,3 +154,12 @@ def test_citations_are_folded_and_grouped_by_sentence(client: TestClient, seeded
 def test_repealed_document_lists_who_still_cites_it(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/documents/{seeded.predecessor_id}", params={"as_of": "2024-05-01"}).text
     assert "仍在引用本文件的现行文件" in html
+
+
+def test_compilations_are_named_as_people_know_them_not_by_file_name(client: TestClient) -> None:
+    # 000 and 004 are runs of circulars and 003 one opinion: no masthead, and hashed file names
+    html = client.get("/").text
+    panel = html[html.index("最新汇编") :]
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", panel)
+    assert "国家卫生健康委、国家卫生健康委办公厅 2024年4月 · 10 份文件" in panel  # 004's documents
+    assert "关于进一步完善医疗卫生服务体系的意见" in panel  # 003, one document: its title
