@@ -43,6 +43,8 @@ def list_relations(ctx: Context, state: ListState | None) -> tuple[Found | None,
         segments.append((0, heads[0].start if heads else len(text), state.kind))
     for i, head in enumerate(heads):
         segments.append((head.end, heads[i + 1].start if i + 1 < len(heads) else len(text), head.kind))
+    if not segments:
+        return None, None  # no list open and no heading here: nine sentences in ten
     breaks = _line_starts(ctx)
     found: Found = []
     for start, end, kind in segments:
