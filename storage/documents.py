@@ -25,6 +25,7 @@ from storage.errors import Ambiguous, NotFound
 from storage.models import Article, Blob, Compilation, Document, DocumentVersion
 
 T = TypeVar("T")
+UNREADABLE = "\ufffd"  # what decoding leaves for a byte the file's encoding cannot read
 
 
 def sha256(data: bytes) -> str:
@@ -65,6 +66,8 @@ class StoreResult:
     added_ids: list[int] = field(default_factory=list)
     # (document id, previous version id or None, new version id) for every new text seen
     new_versions: list[tuple[int, int | None, int]] = field(default_factory=list)
+    # stored documents whose text here is damaged (unreadable characters): their version stays
+    kept_damaged: list[tuple[int, str]] = field(default_factory=list)
 
 
 def store_parsed(
@@ -86,13 +89,20 @@ def store_parsed(
         if row is None:
             row = rows[key] = Document(identity_key=key, title=doc.title)
             session.add(row)
-        _apply_metadata(row, doc, compilation, attached=parent is not None)
+        if is_new or UNREADABLE not in doc.text:
+            _apply_metadata(row, doc, compilation, attached=parent is not None)
         placed.append((row, is_new))
     session.flush()  # ids for new documents, in reading order
     pending: list[tuple[int, DocumentVersion | int | None, DocumentVersion]] = []
     texts: list[tuple[DocumentVersion, ParsedDocument]] = []
     for (doc, parent, _key), (row, is_new) in zip(items, placed, strict=True):
         row.parent_id = placed[parent][0].id if parent is not None else None
+        result.document_ids.append(row.id)
+        if not is_new and UNREADABLE in doc.text:
+            # a damaged text (a pasted block in another encoding) never replaces a readable one
+            result.kept_damaged.append((row.id, row.title))
+            result.unchanged += 1
+            continue
         digest = content_hash(doc.text)
         known = versions.known.get((row.id, digest))
         if known is None:
@@ -109,7 +119,6 @@ def store_parsed(
             result.updated += 1
         else:
             result.unchanged += 1
-        result.document_ids.append(row.id)
     session.flush()
     _insert_articles(session, texts)
     result.new_versions = [(doc_id, _version_id(old), new.id) for doc_id, old, new in pending]

@@ -25,7 +25,7 @@ from regtrack.services import consolidation, diffs, verification
 from regtrack.services.linking import link
 from regtrack.settings import Settings
 from storage.db import insert_for, transaction
-from storage.documents import StoreResult, put_blob, sha256, store_parsed
+from storage.documents import UNREADABLE, StoreResult, put_blob, sha256, store_parsed
 from storage.errors import StorageError
 from storage.models import Blob, Compilation, DocumentVersion
 
@@ -157,7 +157,7 @@ def _parse_and_store(
                 if current and not force:  # another worker finished it meanwhile
                     return IngestOutcome(comp.id, comp.sha256, origin, "unchanged")
                 stored = store_parsed(session, comp, parsed, PARSER_VERSION)
-                warnings = list(parsed.warnings)
+                warnings = [*parsed.warnings, *_damage_warnings(decoded.text, stored)]
                 warnings += _link_and_diff(session, comp, stored, decoded.text)
                 _record_success(comp, decoded.media, decoded.encoding, parsed, stored, warnings, force)
                 return IngestOutcome(
@@ -168,6 +168,19 @@ def _parse_and_store(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _damage_warnings(text: str, stored: StoreResult) -> list[str]:
+    """Lines with unreadable characters (a block pasted in another encoding), and the stored
+    documents whose version stays current because their text here is one of them."""
+    lines = [n for n, line in enumerate(text.split("\n"), 1) if UNREADABLE in line]
+    if not lines:
+        return []
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    out = [f"lines {shown}: unreadable characters (\ufffd): the file mixes encodings; save it as UTF-8"]
+    out += [f"《{title}》 (document {doc_id}): its text here is damaged; the stored version stays current"
+            for doc_id, title in stored.kept_damaged]  # fmt: skip
+    return out
 
 
 def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, text: str) -> list[str]:
