@@ -61,7 +61,9 @@ def documents_cmd(
 def show_cmd(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help="Document id, 文号 in any bracket form, or title."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Status on this date (YYYY-MM-DD)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Status and text in force on this date (YYYY-MM-DD)."
+    ),
     version: int | None = typer.Option(
         None, "--version", min=1, help="Show this version's text (default: the latest)."
     ),
@@ -70,7 +72,8 @@ def show_cmd(
     """Show one document: metadata, versions and the articles of one version."""
     day = parse_as_of(as_of)
     with transaction(ctx.obj.engine()) as session:
-        data = views.document_detail(session, find_document(session, ref), day, version)
+        doc = find_document(session, ref)
+        data = views.document_detail(session, doc, day, version, text_as_of=as_of is not None)
     if as_json:
         print_json(data)
         return
@@ -78,6 +81,11 @@ def show_cmd(
     for key in ("issuer", "written_date", "published_date", "effective_date", "expiry_date", "category"):
         if data[key]:
             out.print(f"  {key}: {data[key]}", markup=False)
+    if data["text_note"]:
+        since = data["text_note"]["in_force_from"]
+        out.print(
+            f"  note: not yet in force on {day} (from {since}): its first text is shown", style="yellow"
+        )
     for row in data["versions"]:
         shown = "*" if row["version"] == data["version"] else " "
         out.print(f" {shown}version {row['version']}: {version_line(row)}", markup=False)

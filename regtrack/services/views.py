@@ -59,15 +59,24 @@ def document_rows(session: Session, f: DocumentFilter, as_of: dt.date) -> list[d
 
 
 def document_detail(
-    session: Session, doc: Document, as_of: dt.date, version_no: int | None = None
+    session: Session,
+    doc: Document,
+    as_of: dt.date,
+    version_no: int | None = None,
+    *,
+    text_as_of: bool = False,
 ) -> dict[str, Any]:
-    """A document with the articles of one version (the latest unless ``version_no``) and the
-    list of its versions."""
+    """A document with the articles of one version and the list of its versions: ``version_no``,
+    else with ``text_as_of`` the version in force on ``as_of`` (point in time), else the latest."""
     versions = versions_of(session, doc.id)
     version = version_of(session, doc, version_no) if version_no is not None else None
+    note = None
+    if version is None and text_as_of and versions:
+        version, note = in_force_on(versions, doc, as_of)
     version = version or (versions[-1] if versions else None)
     articles = version.articles if version else []
     data = document_summary(doc, statuses_on(session, [doc], as_of)[doc.id], len(articles))
+    data["text_note"] = note
     data["issuers"] = list(doc.issuers or [])
     data["version"] = version.version_no if version else None
     data["versions"] = version_rows(session, versions)
@@ -82,6 +91,29 @@ def document_detail(
         for a in articles
     ]
     return data
+
+
+def in_force_on(
+    versions: Sequence[DocumentVersion], doc: Document, day: dt.date
+) -> tuple[DocumentVersion, dict[str, str] | None]:
+    """The version whose text was in force on ``day``, and a note when no text was yet
+    (``{"in_force_from": date}``: each surface words it in its own language).
+
+    A version is in force from its effective date (a version derived from an amendment decision:
+    the decision's); a version read from a compilation without one, from where the one before it
+    was (the first: from the document's own 施行 date).
+    """
+    starts: list[dt.date | None] = []
+    for version in versions:
+        starts.append(version.effective_date or (starts[-1] if starts else doc.effective_date))
+    chosen = versions[0]
+    for version, start in zip(versions, starts, strict=True):
+        if start is None or start <= day:
+            chosen = version
+    first = starts[0]
+    if first is not None and day < first:
+        return chosen, {"in_force_from": first.isoformat()}
+    return chosen, None
 
 
 def version_rows(session: Session, versions: Sequence[DocumentVersion]) -> list[dict[str, Any]]:

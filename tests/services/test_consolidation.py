@@ -209,3 +209,36 @@ def test_document_page_and_digest_show_the_derived_version(cli, db_url, texts, t
     # the derived version's item: the decision named, then its 新旧对照表
     item = preview.stdout.split(f"已根据《{DECISION}》生成修正文本", 1)[1].split("\n* ", 1)[0]
     assert item.rstrip().endswith(f"/diffs/{diff_link}") and "第十四条（删除）" in item
+
+
+def test_the_text_in_force_on_a_date(cli, db_url, texts, tmp_path) -> None:
+    """Point in time: before the decision takes effect (2022-05-01) the 2016 text, after it the
+    derived one; before the 条例 itself took effect, its first text with a note. CLI and web agree."""
+    from fastapi.testclient import TestClient
+
+    from tests.browser.seed import make_settings
+    from web.app import create_app
+
+    ingest(cli, db_url, texts["old"])
+    ingest(cli, db_url, texts["decision"])
+    assert show(cli, db_url)["version"] == 2  # no date asked: the latest
+    assert show(cli, db_url, "--as-of", "2022-04-30")["version"] == 1
+    assert show(cli, db_url, "--as-of", "2022-05-01")["version"] == 2
+    before = show(cli, db_url, "--as-of", "1990-01-01")
+    assert (before["version"], before["text_note"]) == (1, {"in_force_from": "1994-09-01"})
+    old_14 = "第十四条 机关、企业和事业单位"
+    assert any(a["text"].startswith(old_14) for a in show(cli, db_url, "--as-of", "2021-01-01")["articles"])
+    assert not any(
+        a["text"].startswith(old_14) for a in show(cli, db_url, "--as-of", "2023-01-01")["articles"]
+    )
+
+    target_id = show(cli, db_url)["id"]
+    app = create_app(make_settings(db_url, tmp_path / "var", base_url="http://regtrack.test", smtp_url=None))
+    with TestClient(app) as client:
+        assert old_14 in client.get(f"/documents/{target_id}", params={"as_of": "2021-01-01"}).text
+        assert old_14 not in client.get(f"/documents/{target_id}", params={"as_of": "2023-01-01"}).text
+        early = client.get(f"/documents/{target_id}", params={"as_of": "1990-01-01"}).text
+        assert "尚未施行（自 1994-09-01 起施行）" in early
+        api = client.get(f"/api/documents/{target_id}", params={"as_of": "2021-01-01"}).json()
+        assert api["version"] == 1
+    app.state.engine.dispose()

@@ -52,7 +52,7 @@ def show_document(
     ref: str, as_of: str | None = AS_OF, session: Session = Depends(get_session)
 ) -> dict[str, Any]:
     day = parse_as_of(as_of)
-    return views.document_detail(session, find_document(session, ref), day)
+    return views.document_detail(session, find_document(session, ref), day, text_as_of=as_of is not None)
 
 
 @router.get(

@@ -156,7 +156,7 @@ def document(
 ) -> Any:
     day = parse_as_of(as_of)
     doc = get_document(session, document_id)
-    detail = views.document_detail(session, doc, day, version)
+    detail = views.document_detail(session, doc, day, version, text_as_of=as_of is not None)
     relations = document_relations(views.relation_rows(session, document=doc.id), doc.id)
     return render(
         request,
