@@ -25,6 +25,14 @@ def versions_of(session: Session, document_id: int) -> list[DocumentVersion]:
     return list(session.scalars(stmt.order_by(DocumentVersion.version_no)))
 
 
+def decisions_of(session: Session, versions: Sequence[DocumentVersion]) -> dict[int, Document]:
+    """The decisions the derived ones among ``versions`` were made from, by id."""
+    ids = {v.decision_document_id for v in versions if v.decision_document_id}
+    if not ids:
+        return {}
+    return {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
+
+
 def version_of(session: Session, doc: Document, version_no: int) -> DocumentVersion:
     found = session.scalars(
         select(DocumentVersion).where(

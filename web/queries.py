@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.documents import DocumentFilter, document_query, iso
 from storage.models import Compilation, Document, DocumentVersion, Relation, Source, VersionDiff
+from storage.versions import decisions_of
 
 # Kinds the home page counts for "what changed this month", in the order it shows them.
 MONTH_KINDS = ("new", "repealed", "replaced", "amended", "partially_repealed")
@@ -146,12 +147,7 @@ def versions_of(session: Session, document_id: int) -> list[dict[str, Any]]:
         # The 新旧对照表 between consecutive versions; another diff into it only when there is none.
         if d.new_version_id not in diffs or d.old_version_id == previous.get(d.new_version_id):
             diffs[d.new_version_id] = d
-    decision_ids = {v.decision_document_id for v in versions if v.decision_document_id}
-    decisions = (
-        {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(decision_ids)))}
-        if decision_ids
-        else {}
-    )
+    decisions = decisions_of(session, versions)
     rows = []
     for v in versions:
         diff = diffs.get(v.id)

@@ -16,7 +16,7 @@ from regtrack.errors import UsageError
 from regtrack.services.linking.status import statuses_on, to_entry
 from storage.documents import DocumentFilter, article_counts, chunked, iso, list_documents
 from storage.models import Document, DocumentVersion, Relation
-from storage.versions import version_of, versions_of
+from storage.versions import decisions_of, version_of, versions_of
 
 
 def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date:
@@ -120,12 +120,7 @@ def version_rows(session: Session, versions: Sequence[DocumentVersion]) -> list[
     """Each version, oldest first: where its text came from (an input, or a decision applied to
     an earlier version) and, for a derived one, how the official text compared."""
     numbers = {v.id: v.version_no for v in versions}
-    decision_ids = {v.decision_document_id for v in versions if v.decision_document_id}
-    decisions = (
-        {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(decision_ids)))}
-        if decision_ids
-        else {}
-    )
+    decisions = decisions_of(session, versions)
     rows = []
     for v in versions:
         provenance = v.provenance or {}
