@@ -11,6 +11,7 @@ from ingest.docnumber import STANDARD_RE, canonical_doc_number, strip_spaces
 from ingest.header import Header, read_header
 from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
 from ingest.model import ParsedDocument
+from ingest.notices import Notice
 from ingest.segment import DocumentSpan
 from ingest.structure import parse_structure
 
@@ -142,17 +143,17 @@ def _own_dates(
 _BRACKETED_YEAR_RE = re.compile(r"[〔\[［(（【][0-9０-９〇一二三四五六七八九零]{4}[〕\]］)）】]")
 
 
-def field_problems(span: DocumentSpan) -> list[str]:
+def field_problems(span: DocumentSpan) -> list[Notice]:
     """Warnings for metadata fields whose value could not be read: the parse leaves a date empty
     and keeps a 文号 as written rather than guess, and says so here."""
     problems = []
     for name in ("成文日期", "发布日期"):
         value = _field(span, name)
         if value and _field_date(value) is None:
-            problems.append(f"line {span.start_line}: {name} “{value}” is not a valid date; left empty")
+            problems.append(Notice("invalid_date", {"field": name, "value": value}, span.start_line))
     written, canonical = _doc_number(span)
     if written and canonical is None and _BRACKETED_YEAR_RE.search(written):  # a 文号, misprinted
-        problems.append(f"line {span.start_line}: 文号 “{written}” is not in a known form; kept as written")
+        problems.append(Notice("unknown_doc_number", {"value": written}, span.start_line))
     return problems
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.notices import Notice
+
 
 @dataclass(frozen=True)
 class Article:
@@ -62,4 +64,4 @@ class ParsedCompilation:
     title: str | None
     documents: tuple[ParsedDocument, ...]
     encoding: str  # what decoding detected, e.g. "utf-8", "gb18030", "pdf"
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Notice, ...] = field(default=())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ingest.errors import SegmentError
 from ingest.normalize import clean_lines, page_artifacts
+from ingest.notices import Notice
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Segmentation:
     kind: str  # "monthly" | "gazette" | "circulars" | "single"
     title: str | None
     spans: tuple[DocumentSpan, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Notice, ...] = field(default=())
     lines: tuple[str, ...] = field(default=(), repr=False)  # the working lines the spans index
 
 

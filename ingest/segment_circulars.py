@@ -10,6 +10,7 @@ from ingest.dates import parse_date
 from ingest.docnumber import DOC_NUMBER_RE
 from ingest.header import read_header
 from ingest.issuers import is_issuer_line
+from ingest.notices import Notice
 from ingest.segment import PAGE_BREAK, DocumentSpan, Segmentation
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -299,12 +300,12 @@ def single_document(lines: list[str]) -> DocumentSpan | None:
     return span_from(lines, Header((first,), None, None), len(lines))
 
 
-def _unassigned(lines: list[str], first: int) -> list[str]:
+def _unassigned(lines: list[str], first: int) -> list[Notice]:
     """A warning when real text sits before the first document and so belongs to none."""
     count = sum(len(_CJK.findall(lines[j])) for j in range(first))
     if count < _UNASSIGNED_WARNING_CJK:
         return []
-    return [f"lines 1-{first}: {count} Chinese characters before the first document belong to no document"]
+    return [Notice("text_before_first_document", {"last": first, "characters": count}, 1)]
 
 
 def split(lines: list[str]) -> Segmentation | None:

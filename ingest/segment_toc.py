@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from ingest.docnumber import DOC_NUMBER_RE, canonical_doc_number
 from ingest.normalize import comparison_key
+from ingest.notices import Notice
 from ingest.segment import DocumentSpan
 
 # 001 line 20 "- 01 关于开展儿童参加基本医疗保险专项行动的通知" (page first);
@@ -61,30 +62,28 @@ def _score(entry: TocEntry, entry_key: str, span: DocumentSpan, span_keys: list[
     return max((fuzz.ratio(entry_key, key) for key in span_keys), default=0.0)
 
 
-def check_toc(entries: list[TocEntry], spans: list[DocumentSpan]) -> list[str]:
+def check_toc(entries: list[TocEntry], spans: list[DocumentSpan]) -> list[Notice]:
     """One warning per contents entry without a document, per document missing from the contents,
     and per entry whose title differs from the document's."""
     if not entries:
         return []
     span_keys = [[comparison_key(t) for t in _titles(span)] for span in spans]
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     unmatched = list(range(len(spans)))
     for entry in entries:
         key = comparison_key(entry.title)
         best, k = max(((_score(entry, key, spans[k], span_keys[k]), k) for k in unmatched), default=(0.0, -1))
         if best < _MATCH_THRESHOLD:
-            warnings.append(f"contents line {entry.line}: no document found for “{entry.title}”")
+            warnings.append(Notice("contents_entry_unmatched", {"title": entry.title}, entry.line))
             continue
         unmatched.remove(k)
         if key not in span_keys[k]:
-            warnings.append(
-                f"contents line {entry.line}: title “{entry.title}” differs from the document at "
-                f"line {spans[k].start_line} “{_titles(spans[k])[0]}”"
-            )
+            found = {"document_line": spans[k].start_line, "document_title": _titles(spans[k])[0]}
+            warnings.append(Notice("contents_title_differs", {"title": entry.title, **found}, entry.line))
     warnings += [
-        f"line {spans[k].start_line}: document “{(_titles(spans[k]) or [''])[0]}” is not in the contents"
+        Notice("document_not_in_contents", {"title": (_titles(spans[k]) or [""])[0]}, spans[k].start_line)
         for k in unmatched
     ]
     if len(entries) != len(spans):
-        warnings.append(f"contents list {len(entries)} entries but {len(spans)} documents were found")
+        warnings.append(Notice("contents_count_differs", {"entries": len(entries), "documents": len(spans)}))
     return warnings

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ingest.notices import notice_from_json
 from storage.documents import DocumentFilter, document_query, iso
 from storage.models import Compilation, Document, DocumentVersion, Relation, Source, VersionDiff
 from storage.versions import decisions_of
@@ -96,7 +97,11 @@ def compilation_row(c: Compilation) -> dict[str, Any]:
         "documents_added": c.documents_added,
         "documents_updated": c.documents_updated,
         "documents": report.get("documents"),
-        "warnings": list(report.get("warnings") or []),
+        # in Chinese, each with the line of the compilation it concerns (older reports: English text)
+        "warnings": [
+            {"text": n.chinese(), "line": n.line}
+            for n in map(notice_from_json, report.get("notices") or report.get("warnings") or [])
+        ],
         "reparses": len(report.get("reparses") or []),
     }
 

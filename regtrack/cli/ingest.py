@@ -33,8 +33,9 @@ def ingest_cmd(
         for o in outcomes:
             if o.status == "failed":
                 continue
+            named = f" ({o.name})" if o.name else ""
             out.print(
-                f"{o.source}: {o.status} — compilation {o.compilation_id}, "
+                f"{o.source}: {o.status} — compilation {o.compilation_id}{named}, "
                 f"{o.documents_added} added, {o.documents_updated} updated, {len(o.warnings)} warnings",
                 markup=False,
             )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.normalize import comparison_key
+from ingest.notices import Notice
 from linking.amendments.decision import parse_decision
 from linking.amendments.model import Instruction, TargetInstructions
 from linking.consolidate import ConsolidationError, apply
@@ -43,14 +44,18 @@ class Outcome:
     reason: str | None = None
     quote: str | None = None  # the instruction that could not be applied, as written
 
-    def line(self) -> str:
-        pair = f"《{self.target.title}》 ← 《{self.decision.title}》"
+    def notice(self) -> Notice:
+        pair = {"target": self.target.title, "decision": self.decision.title}
         if self.status == "stored":
-            return f"{pair}: version {self.version_no} derived from version {self.basis_version_no}"
+            return Notice(
+                "consolidated", {**pair, "version": self.version_no, "basis": self.basis_version_no}
+            )
         if self.status == "unchanged":
-            return f"{pair}: unchanged, version {self.version_no} holds the text it gives"
-        quoted = f" (instruction: {self.quote})" if self.quote else ""
-        return f"{pair}: not consolidated: {self.reason}{quoted}"
+            return Notice("consolidation_unchanged", {**pair, "version": self.version_no})
+        return Notice("consolidation_failed", {**pair, "reason": self.reason, "instruction": self.quote})
+
+    def line(self) -> str:
+        return self.notice().english()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -80,7 +85,7 @@ def decision_of(session: Session, doc: Document) -> Document:
     return doc
 
 
-def after_ingest(session: Session, document_ids: Iterable[int], compilation_id: int) -> list[str]:
+def after_ingest(session: Session, document_ids: Iterable[int], compilation_id: int) -> list[Notice]:
     """Consolidate every stored document amended by these documents; the warnings to record.
 
     A target known only by citation, one the decision gives no instruction for (an amendment
@@ -107,7 +112,7 @@ def after_ingest(session: Session, document_ids: Iterable[int], compilation_id: 
             continue
         outcome = consolidate_pair(session, target, decision, rel.effective_date, compilation_id)
         if outcome.status == "failed" and outcome.reason not in _QUIET:
-            warnings.append(outcome.line())
+            warnings.append(outcome.notice())
     return warnings
 
 

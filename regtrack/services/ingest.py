@@ -19,6 +19,8 @@ from ingest.errors import DecodeError, IngestError
 from ingest.fetch import fetch, read_local
 from ingest.model import ParsedCompilation
 from ingest.naming import display_name
+from ingest.normalize import clean_lines
+from ingest.notices import Notice
 from ingest.parse import PARSER_VERSION, parse_text
 from regtrack.errors import UsageError, one_line
 from regtrack.services import consolidation, diffs, verification
@@ -43,6 +45,7 @@ class IngestOutcome:
     documents_updated: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    name: str | None = None  # what people call it (ingest.naming), when this run parsed it
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -54,6 +57,7 @@ class IngestOutcome:
             "documents_updated": self.documents_updated,
             "warnings": self.warnings,
             "error": self.error,
+            "name": self.name,
         }
 
 
@@ -160,9 +164,11 @@ def _parse_and_store(
                 warnings = [*parsed.warnings, *_damage_warnings(decoded.text, stored)]
                 warnings += _link_and_diff(session, comp, stored, decoded.text)
                 _record_success(comp, decoded.media, decoded.encoding, parsed, stored, warnings, force)
+                english = [w.english() for w in warnings]
                 return IngestOutcome(
-                    comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, warnings
-                )
+                    comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, english,
+                    name=display_name(parsed),
+                )  # fmt: skip
         except IntegrityError:
             # A concurrent worker stored the same documents first: retry on top of its work.
             if attempt == 2:
@@ -170,29 +176,29 @@ def _parse_and_store(
     raise AssertionError("unreachable")
 
 
-def _damage_warnings(text: str, stored: StoreResult) -> list[str]:
+def _damage_warnings(text: str, stored: StoreResult) -> list[Notice]:
     """Lines with unreadable characters (a block pasted in another encoding), and the stored
     documents whose version stays current because their text here is one of them."""
     lines = [n for n, line in enumerate(text.split("\n"), 1) if UNREADABLE in line]
     if not lines:
         return []
-    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
-    out = [f"lines {shown}: unreadable characters (\ufffd): the file mixes encodings; save it as UTF-8"]
-    out += [f"《{title}》 (document {doc_id}): its text here is damaged; the stored version stays current"
-            for doc_id, title in stored.kept_damaged]  # fmt: skip
+    out = [Notice("unreadable_lines", {"lines": lines[:10], "lines_total": len(lines)}, lines[0])]
+    out += [
+        Notice("damaged_text_kept", {"title": title, "document": doc_id})
+        for doc_id, title in stored.kept_damaged
+    ]
     return out
 
 
-def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, text: str) -> list[str]:
+def _link_and_diff(session: Session, comp: Compilation, stored: StoreResult, text: str) -> list[Notice]:
     """Linking and diffing of what this compilation added or changed, in the ingest transaction;
     then an official text checked against the text derived before it, and the documents its
     decisions amend consolidated."""
     link.record_new_documents(session, stored.added_ids, comp.id)
-    report = link.link_documents(session, stored.document_ids, {comp.id: text.split("\n")})
+    link.link_documents(session, stored.document_ids, {comp.id: text.split("\n")})
     diffs.diffs_for_new_versions(session, stored.new_versions)
     diffs.diffs_for_relations(session, stored.document_ids)
-    warnings = list(report.warnings)
-    warnings += verification.check_new_versions(session, stored.new_versions)
+    warnings = verification.check_new_versions(session, stored.new_versions)
     warnings += consolidation.after_ingest(session, stored.document_ids, comp.id)
     return warnings
 
@@ -203,7 +209,7 @@ def _record_success(
     encoding: str,
     parsed: ParsedCompilation,
     stored: StoreResult,
-    warnings: list[str],
+    warnings: list[Notice],
     force: bool,
 ) -> None:
     previous = dict(comp.parse_report or {})
@@ -212,7 +218,7 @@ def _record_success(
         "added": stored.added,
         "updated": stored.updated,
         "unchanged": stored.unchanged,
-        "warnings": warnings,
+        "notices": [w.as_json() for w in warnings],
         "parser_version": PARSER_VERSION,
         "display_name": display_name(parsed),
     }
@@ -248,6 +254,13 @@ def stored_bytes(session: Session, compilation_id: int) -> tuple[bytes, str]:
     blob = session.get(Blob, comp.sha256)
     assert blob is not None  # blobs.sha256 is a foreign key of compilations
     return blob.data, comp.origin
+
+
+def compilation_lines(session: Session, compilation_id: int) -> list[str]:
+    """The lines of a stored compilation as decoded from its raw bytes: the notices' line N is
+    item N - 1 (``ingest.normalize.clean_lines``)."""
+    data, origin = stored_bytes(session, compilation_id)
+    return clean_lines(decode(data, filename=Path(origin).name).text)
 
 
 def ingest_ref(engine: Engine, ref: str, settings: Settings, *, force: bool = False) -> IngestOutcome:

@@ -13,14 +13,15 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from ingest.notices import Notice
 from linking.derived import differing_articles
 from storage.models import Document, DocumentVersion
 from storage.versions import articles_of
 
 
-def check_new_versions(session: Session, new_versions: Iterable[tuple[int, int | None, int]]) -> list[str]:
+def check_new_versions(session: Session, new_versions: Iterable[tuple[int, int | None, int]]) -> list[Notice]:
     """Compare each new version whose previous one is an unchecked derived version; the warnings."""
-    warnings = []
+    warnings: list[Notice] = []
     for _doc_id, old_id, new_id in new_versions:
         derived = session.get(DocumentVersion, old_id) if old_id is not None else None
         official = session.get(DocumentVersion, new_id)
@@ -34,7 +35,7 @@ def check_new_versions(session: Session, new_versions: Iterable[tuple[int, int |
     return warnings
 
 
-def verify(session: Session, derived: DocumentVersion, official: DocumentVersion) -> str | None:
+def verify(session: Session, derived: DocumentVersion, official: DocumentVersion) -> Notice | None:
     """Record how ``official`` compares with ``derived``; a warning naming the differing articles."""
     official_articles = articles_of(official)
     differing = differing_articles(articles_of(derived), official_articles)
@@ -48,10 +49,14 @@ def verify(session: Session, derived: DocumentVersion, official: DocumentVersion
     doc = session.get(Document, derived.document_id)
     decision = (derived.provenance or {}).get("decision") or {}
     headings = {a.label: a.heading for a in official_articles}
-    named = "、".join(f"{headings.get(label) or label} ({label})" for label in differing[:10])
-    more = f" and {len(differing) - 10} more" if len(differing) > 10 else ""
-    return (
-        f"《{doc.title if doc else derived.document_id}》: the official text (version {official.version_no}) "
-        f"differs from version {derived.version_no} derived from 《{decision.get('title', '?')}》 "
-        f"in {len(differing)} articles: {named}{more}"
-    )
+    named = [f"{headings.get(label) or label} ({label})" for label in differing[:10]]
+    facts = {
+        "title": doc.title if doc else derived.document_id,
+        "official": official.version_no,
+        "derived": derived.version_no,
+        "decision": decision.get("title", "?"),
+        "count": len(differing),
+        "articles": named,
+        "articles_total": len(differing),
+    }
+    return Notice("official_text_differs", facts)

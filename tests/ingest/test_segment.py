@@ -135,7 +135,7 @@ def test_monthly_blocks_and_contents_check():
     assert fields["关键字"] == "行动、通知"
     assert first.start_line == 9 and first.body_line == 16
     assert dict(second.metadata)["发文字号"] == ""
-    assert any("不存在的文件" in warning for warning in result.warnings)
+    assert any("不存在的文件" in str(warning) for warning in result.warnings)
 
 
 GAZETTE = """中华人民共和国国家卫生健康委员会公报
@@ -167,7 +167,7 @@ def test_gazette_reports_a_missing_contents_entry():
     result = segment_compilation(GAZETTE)
     assert result.kind == "gazette"
     assert [span.title for span in result.spans] == ["关于甲事项的通知"]
-    assert any("关于乙事项的通知" in warning for warning in result.warnings)
+    assert any("关于乙事项的通知" in str(warning) for warning in result.warnings)
 
 
 def test_single_document_without_a_number():
@@ -279,7 +279,7 @@ def test_text_before_the_first_document_is_reported():
     preface = "本期导读：" + "卫生健康工作取得新进展，" * 30 + "。\n\n"
     result = segment_compilation(preface + CIRCULARS)
     assert len(result.spans) == 2
-    assert any("before the first document" in warning for warning in result.warnings)
+    assert any("before the first document" in str(warning) for warning in result.warnings)
 
 
 def test_single_document_title_need_not_be_the_first_line():

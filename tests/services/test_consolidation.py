@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from ingest.normalize import comparison_key
+from ingest.notices import notice_from_json
 from storage.db import transaction
 from storage.models import ChangeEvent, Compilation, DocumentVersion
 from tests.linking.support import fixture_articles, fixture_text
@@ -131,7 +132,9 @@ def test_instruction_that_cannot_apply_stores_nothing_and_is_named(cli, db_url, 
     with transaction(engine) as session:
         assert session.scalars(select(DocumentVersion).where(DocumentVersion.derived)).all() == []
         reports = [c.parse_report for c in session.scalars(select(Compilation).order_by(Compilation.id))]
-    assert reports[-1]["warnings"] == warnings  # the compilation keeps the warning
+    kept = [notice_from_json(n) for n in reports[-1]["notices"]]  # the compilation keeps the warning,
+    assert [n.english() for n in kept] == warnings  # as data that reads in English and in Chinese
+    assert kept[0].chinese().startswith("未能根据《")
     again = cli("--db", db_url, "consolidate", TARGET)
     assert again.exit_code == 1 and again.stdout == ""
     (line,) = again.stderr.strip().splitlines()

@@ -24,7 +24,12 @@ def test_home_shows_month_counts_compilations_and_warnings(client: TestClient) -
     listing = client.get(new.group(1).replace("&amp;", "&")).text
     assert f"<strong>{new.group(2)}</strong> 份文件" in listing
     assert "全国医药政策" in html  # the title of compilation 001
-    assert "contents line 38" in html  # a parse warning of 001
+    # a parse notice of 001, in Chinese, linked to its line
+    assert "目录第 38 行的标题" in html and "contents line" not in html
+    link = re.search(r'href="(/compilations/\d+\?line=38#L38)"', html)
+    assert link
+    page = client.get(link.group(1).replace("&amp;", "&")).text
+    assert re.search(r'<li id="L38" value="38" class="focus"', page)
 
 
 def test_home_month_navigation(client: TestClient) -> None:

@@ -12,10 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from regtrack.errors import UsageError
+from regtrack.services import ingest as ingest_service
 from regtrack.services import views
 from storage.documents import DocumentFilter, find_document
 from storage.errors import NotFound
-from storage.models import Document
+from storage.models import Compilation, Document
 from web import queries, timeline
 from web.deps import PAGE_SIZE, get_session, parse_as_of, parse_page
 from web.relations import document_relations
@@ -177,6 +178,36 @@ def _summary(session: Session, document_id: int | None) -> dict[str, Any] | None
         return None
     doc = session.get(Document, document_id)
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number} if doc else None
+
+
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 15, 45
+
+
+@router.get("/compilations/{compilation_id}", response_class=HTMLResponse)
+def compilation(
+    request: Request, compilation_id: int, line: int | None = None, session: Session = Depends(get_session)
+) -> Any:
+    """One compilation: its facts, every parse notice in Chinese, and its text around ``line``
+    (each line anchored ``#L<n>``, the one asked for marked)."""
+    comp = session.get(Compilation, compilation_id)
+    if comp is None:
+        raise NotFound(f"no compilation with id {compilation_id}")
+    lines = ingest_service.compilation_lines(session, compilation_id)
+    focus = min(max(line or 1, 1), max(len(lines), 1))
+    first = max(focus - _CONTEXT_BEFORE, 1)
+    last = min(first + _CONTEXT_BEFORE + _CONTEXT_AFTER, len(lines))
+    return render(
+        request,
+        "compilation.html",
+        {
+            "c": queries.compilation_row(comp),
+            "focus": focus if line else None,
+            "window": [(n, lines[n - 1]) for n in range(first, last + 1)],
+            "line_count": len(lines),
+            "earlier": max(first - 1 - _CONTEXT_AFTER, 1) if first > 1 else None,
+            "later": last + _CONTEXT_BEFORE + 1 if last < len(lines) else None,
+        },
+    )
 
 
 @router.get("/documents/{document_id}/chain", response_class=HTMLResponse)

@@ -13,7 +13,6 @@ class LinkReport:
     relations_removed: int = 0
     placeholders_created: int = 0
     placeholders_merged: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
