@@ -6,6 +6,8 @@ a compilation's own lines printed as they are (a gazette's English masthead), UR
 a run of three ASCII words, which is how an English sentence shows itself.
 """
 
+# ruff: noqa: F811 - pytest fixtures are imported by name and requested as arguments
+
 from __future__ import annotations
 
 import re
