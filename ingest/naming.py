@@ -6,19 +6,27 @@ a hash, is all the input says of itself. Their documents say more: who issued th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ingest.model import ParsedCompilation, ParsedDocument
 
 _MAX_ISSUERS = 2
+_HEAD_LINES = 40  # the masthead's period is printed under its title, on the cover
+# 2024年第03期 / 2023年第5期 / 2024年第3期（总第83期）: the year and issue, not the running number
+_ISSUE_RE = re.compile(r"^\s*(\d{4}年\s*第\s*[0-9０-９一二三四五六七八九十]+\s*期)")
 
 
-def display_name(compilation: ParsedCompilation) -> str | None:
-    """The compilation's own title (a 汇编 or 公报 masthead) when it has one, else its documents' issuers,
-    the months they were written or published in and how many there are:
+def display_name(compilation: ParsedCompilation, text: str = "") -> str | None:
+    """The compilation's own title (a 汇编 or 公报 masthead) with the issue its cover prints
+    (``全国医药政策 月度汇编 2024年第03期``) when it has one, else its documents' issuers, the months
+    they were written or published in and how many there are:
     ``国家卫生健康委 2024年3月—2024年4月 · 12 份文件``; None for an empty compilation."""
     if compilation.title:
-        return compilation.title
+        issue = issue_of(text)
+        return (
+            f"{compilation.title} {issue}" if issue and issue not in compilation.title else compilation.title
+        )
     documents = compilation.documents
     if not documents:
         return None
@@ -28,6 +36,14 @@ def display_name(compilation: ParsedCompilation) -> str | None:
     named = "、".join(name for name, _ in issuers.most_common(_MAX_ISSUERS))
     parts = [named, _months(documents), f"· {len(documents)} 份文件"]
     return " ".join(part for part in parts if part)
+
+
+def issue_of(text: str) -> str | None:
+    """The issue a masthead's cover prints under its title, spaces dropped; None when there is none."""
+    for line in text.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
+        if m := _ISSUE_RE.match(line):
+            return re.sub(r"\s+", "", m.group(1))
+    return None
 
 
 def _months(documents: tuple[ParsedDocument, ...]) -> str:

@@ -85,7 +85,7 @@ def compilation_row(c: Compilation) -> dict[str, Any]:
         "id": c.id,
         "title": c.title,
         # what people call it: its masthead, else its documents' issuers, months and count
-        "name": c.title or report.get("display_name"),
+        "name": report.get("display_name") or c.title,
         "origin": c.origin,
         "kind": c.kind,
         "media": c.media,

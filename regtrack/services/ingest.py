@@ -163,11 +163,12 @@ def _parse_and_store(
                 stored = store_parsed(session, comp, parsed, PARSER_VERSION)
                 warnings = [*parsed.warnings, *_damage_warnings(decoded.text, stored)]
                 warnings += _link_and_diff(session, comp, stored, decoded.text)
-                _record_success(comp, decoded.media, decoded.encoding, parsed, stored, warnings, force)
+                name = display_name(parsed, decoded.text)
+                _record_success(comp, decoded.media, decoded.encoding, parsed, name, stored, warnings, force)
                 english = [w.english() for w in warnings]
                 return IngestOutcome(
                     comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, english,
-                    name=display_name(parsed),
+                    name=name,
                 )  # fmt: skip
         except IntegrityError:
             # A concurrent worker stored the same documents first: retry on top of its work.
@@ -208,6 +209,7 @@ def _record_success(
     media: str,
     encoding: str,
     parsed: ParsedCompilation,
+    name: str | None,
     stored: StoreResult,
     warnings: list[Notice],
     force: bool,
@@ -220,7 +222,7 @@ def _record_success(
         "unchanged": stored.unchanged,
         "notices": [w.as_json() for w in warnings],
         "parser_version": PARSER_VERSION,
-        "display_name": display_name(parsed),
+        "display_name": name,
     }
     if force and previous:
         history = list(previous.get("reparses", []))  # type: ignore[call-overload]

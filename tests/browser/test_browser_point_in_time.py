@@ -88,7 +88,7 @@ def test_the_home_page_names_compilations_and_speaks_chinese(
     cards = page.locator(".card h3")
     expect(cards.first).to_be_visible()
     names = cards.all_inner_texts()
-    assert "全国医药政策 月度汇编" in names
+    assert "全国医药政策 月度汇编 2024年第03期" in names
     assert not any(name.endswith(".txt") for name in names), names
     notice = page.locator(".warnings li").first
     expect(notice).to_contain_text("目录第")
