@@ -112,11 +112,6 @@ def immediate_key(last_event_id: int) -> str:
     return f"ev{last_event_id:012d}"
 
 
-def immediate_watermark(key: str | None) -> int:
-    """The newest event id an ``immediate`` delivery covered (0 when there is none)."""
-    return int(key[2:]) if key and key.startswith("ev") else 0
-
-
 def period_from_key(key: str) -> Period:
     """The period a key names, its frequency read from the key's shape (day, ISO week, month)."""
     key = (key or "").strip()

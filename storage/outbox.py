@@ -56,14 +56,20 @@ def existing_periods(
     return {(sid, key) for sid, key in session.execute(stmt)}
 
 
-def latest_period_keys(session: Session, frequency: str, subscriber_ids: Iterable[int]) -> dict[int, str]:
-    """{subscriber id: newest period key} (keys sort in time order within a frequency)."""
-    stmt = (
-        select(Delivery.subscriber_id, func.max(Delivery.period_key))
-        .where(Delivery.frequency == frequency, Delivery.subscriber_id.in_(list(subscriber_ids)))
-        .group_by(Delivery.subscriber_id)
+def delivered_event_ids(
+    session: Session, frequency: str, subscriber_ids: Iterable[int], since: datetime
+) -> dict[int, set[int]]:
+    """{subscriber id: the ids of the events its outbox rows made since ``since`` hold}, whatever
+    their status: what each subscriber has been (or is being) sent."""
+    stmt = select(Delivery.subscriber_id, Delivery.event_ids).where(
+        Delivery.frequency == frequency,
+        Delivery.subscriber_id.in_(list(subscriber_ids)),
+        Delivery.created_at >= since,
     )
-    return {sid: key for sid, key in session.execute(stmt)}
+    sent: dict[int, set[int]] = {}
+    for sid, event_ids in session.execute(stmt):
+        sent.setdefault(sid, set()).update(event_ids or ())
+    return sent
 
 
 def add_deliveries(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -23,7 +23,7 @@ from notifications.errors import BadToken
 from regtrack.services import digests
 from regtrack.settings import PROJECT_ROOT, Settings
 from storage.db import transaction
-from storage.models import Delivery, Subscriber
+from storage.models import ChangeEvent, Delivery, Subscriber
 from tests.support.net import wait_until
 from tests.support.notify import (
     add_document,
@@ -338,3 +338,47 @@ def test_immediate_and_daily_subscribers_get_each_event_once(engine: Engine, tmp
         "法规动态 2024年3月10日：新发布1件",
         "法规动态 2024年3月11日：新发布1件，修改1件",
     ]
+
+
+def test_an_event_committed_after_a_newer_one_was_sent_is_sent_too(engine: Engine, tmp_path: Path) -> None:
+    """Two ingests overlap: the one that took the lower event id commits after the immediate digest
+    of the other was sent. On PostgreSQL a real second transaction holds the lower id open; SQLite
+    writes one at a time, so there the late event is given the lower id outright."""
+    settings = make_settings(tmp_path, "unused")
+    doc = add_document(engine, "关于印发某规范的通知", issuer="国家卫生健康委员会", category="医政")
+    readers = [f"reader{i}@example.org" for i in range(5)]
+    for reader in readers:
+        subscribed(engine, settings, reader, {"issuers": ["卫生健康"]}, "immediate")
+    backdate_subscriptions(engine, utc(2024, 3, 1))
+    late_key, late_at = "late", utc(2024, 3, 10, 2)
+    held = None
+    if engine.dialect.name == "postgresql":
+        held = engine.connect()
+        held.begin()
+        late_id = held.execute(
+            ChangeEvent.__table__.insert()
+            .values(event_key=late_key, kind="amended", document_id=doc, created_at=late_at)
+            .returning(ChangeEvent.id)
+        ).scalar_one()
+        early_id = add_event(engine, "new_document", doc, utc(2024, 3, 10, 3), event_key="early")
+    else:
+        early_id = add_event(engine, "new_document", doc, utc(2024, 3, 10, 3), event_key="early", id=10)
+        late_id = 9
+    assert late_id < early_id
+    with serve_smtp(timeout=20) as sink:
+        live = make_settings(tmp_path, "unused", sink.url)
+        first = digests.send_due(engine, live, "immediate", utc(2024, 3, 10, 4), retry_delays=NO_WAIT)
+        assert first.sent == len(readers)
+        if held is not None:
+            held.commit()
+            held.close()
+        else:
+            add_event(engine, "amended", doc, late_at, event_key=late_key, id=late_id)
+        second = digests.send_due(engine, live, "immediate", utc(2024, 3, 10, 5), retry_delays=NO_WAIT)
+        third = digests.send_due(engine, live, "immediate", utc(2024, 3, 10, 6), retry_delays=NO_WAIT)
+    assert (second.sent, third.sent, third.planned) == (len(readers), 0, 0)
+    for reader in readers:
+        assert [m["Subject"] for m in sink.to(reader)] == [
+            "法规动态 即时提醒：新发布1件",
+            "法规动态 即时提醒：修改1件",
+        ]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from notifications.catalog import Catalog
 from notifications.filters import matches
 from notifications.model import EventData, Period
-from notifications.periods import aware, completed_periods, immediate_key, immediate_watermark
+from notifications.periods import aware, completed_periods, immediate_key
 from regtrack.services.digests.sender import SendReport, compiled
 from storage import outbox
 from storage import subscriptions as subs
@@ -23,6 +23,7 @@ from storage.db import transaction
 
 LOOKBACK = {"daily": 7, "weekly": 4, "monthly": 2}  # completed periods a late run still sends
 IMMEDIATE_WINDOW = timedelta(days=7)
+_CLOCK_SLACK = timedelta(days=1)
 BATCH = 500
 
 
@@ -68,17 +69,19 @@ def _immediate_rows(
     catalog: Catalog,
     batch: list[subs.ActiveSubscriber],
     window: list[EventData],
-    latest: dict[int, str],
+    delivered: dict[int, set[int]],
     report: SendReport,
     created_at: datetime,
 ) -> list[dict[str, Any]]:
-    top = window[-1].id
+    """A row per subscriber with matching events in the window that no row of theirs holds yet.
+
+    What was sent is read as a set, not as the highest id: on PostgreSQL an ingest that took a
+    lower event id can commit after one with a higher id was sent. Rows of one subscriber hold
+    disjoint events, so the newest event a row holds is a key no other row of theirs has."""
     keys = catalog.keys(window)
     rows = []
     for sub in batch:
-        mark = immediate_watermark(latest.get(sub.id))
-        if mark >= top:
-            continue
+        sent = delivered.get(sub.id, set())
         matched: set[int] = set()
         for s in sub.subscriptions:
             flt, since = compiled(catalog, s, report), aware(s.created_at)
@@ -86,14 +89,14 @@ def _immediate_rows(
                 continue
             for event, key in zip(window, keys, strict=True):
                 if (
-                    event.id > mark
+                    event.id not in sent
                     and event.created_at
                     and aware(event.created_at) >= since
                     and matches(flt, key)
                 ):
                     matched.add(event.id)
         if matched:
-            rows.append(_row("immediate", sub.id, immediate_key(top), sorted(matched), created_at))
+            rows.append(_row("immediate", sub.id, immediate_key(max(matched)), sorted(matched), created_at))
     return rows
 
 
@@ -124,14 +127,15 @@ def plan_due(engine: Engine, frequency: str, now: datetime, report: SendReport) 
             batch = subs.active_subscribers(session, frequency, after, BATCH)
             ids = [b.id for b in batch]
             if frequency == "immediate":
-                latest = outbox.latest_period_keys(session, frequency, ids) if ids else {}
+                since = created_at - IMMEDIATE_WINDOW - _CLOCK_SLACK  # rows made after the window's events
+                delivered = outbox.delivered_event_ids(session, frequency, ids, since) if ids else {}
             else:
                 have = outbox.existing_periods(session, frequency, ids, report.periods) if ids else set()
         if not batch:
             return catalog
         after = batch[-1].id
         if frequency == "immediate":
-            rows = _immediate_rows(catalog, batch, window, latest, report, created_at)
+            rows = _immediate_rows(catalog, batch, window, delivered, report, created_at)
         else:
             rows = _calendar_rows(catalog, batch, periods, have, report, created_at)
         with transaction(engine, write=True) as session:
