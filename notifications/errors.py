@@ -21,6 +21,10 @@ class UnknownSubscriber(NotificationError):
     """No subscriber has that address (or the token's subscriber is gone)."""
 
 
+class RateLimited(NotificationError):
+    """Too many requests of one kind (confirmation mails to an address, subscribes from a client)."""
+
+
 class TransportError(NotificationError):
     """Mail could not be handed over (SMTP URL wrong, server down, outbox folder unwritable)."""
 

@@ -32,7 +32,8 @@ def check_email(raw: str) -> str:
     """The address in canonical form (trimmed, lower case), or InvalidEmail."""
     email = (raw or "").strip().lower()
     if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
-        raise InvalidEmail(f"{raw!r} is not an email address (expected name@example.org)")
+        shown = raw if len(raw or "") <= 80 else f"{raw[:60]}… ({len(raw)} characters)"
+        raise InvalidEmail(f"{shown!r} is not an email address (expected name@example.org)")
     return email
 
 
@@ -41,12 +42,22 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").casefold())
 
 
+MAX_VALUES = 20  # per filter: issuers, categories, keywords, …
+MAX_VALUE_CHARS = 100  # an issuer's full name or a keyword, never a paragraph
+
+
 def _texts(raw: Any, name: str) -> tuple[str, ...]:
     values = [raw] if isinstance(raw, str) else list(raw or ())
+    if len(values) > MAX_VALUES:
+        raise InvalidFilter(f"{name}: at most {MAX_VALUES} values, not {len(values)}")
     cleaned = []
     for value in values:
         if not isinstance(value, str) or not fold(value):
-            raise InvalidFilter(f"{name} must be non-empty text, not {value!r}")
+            raise InvalidFilter(f"{name} must be non-empty text, not {str(value)[:40]!r}")
+        if len(value.strip()) > MAX_VALUE_CHARS:
+            raise InvalidFilter(
+                f"{name}: a value of {len(value.strip())} characters; at most {MAX_VALUE_CHARS}"
+            )
         cleaned.append(value.strip())
     return tuple(dict.fromkeys(cleaned))
 

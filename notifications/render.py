@@ -123,10 +123,11 @@ def render_digest(
     return render_frame(body, email=email, frequency=frequency, unsubscribe_url=unsubscribe_url)
 
 
-def render_confirmation(*, email: str, description: str, frequency: str, confirm_url: str) -> Rendered:
+def render_confirmation(*, email: str, frequency: str, confirm_url: str) -> Rendered:
+    """The double opt-in mail. It carries nothing the requester typed but the address itself:
+    a stranger can make regtrack write to any address, never make it say what they want."""
     context = {
         "email": email,
-        "description": description,
         "frequency_label": FREQUENCY_LABELS.get(frequency, frequency),
         "confirm_url": confirm_url,
     }

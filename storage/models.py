@@ -300,6 +300,9 @@ class Subscription(Base):
     apprise_urls: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = _now()
+    # signed into its confirmation link: a link never confirms another subscription that got the
+    # same id after this one was deleted (SQLite hands out a deleted row's id again)
+    confirm_nonce: Mapped[str | None] = mapped_column(String(32))
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
 
@@ -332,3 +335,15 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RateMark(Base):
+    """One counted action (a confirmation mail to an address, a subscribe from a client, a failed
+    admin login) for rate limits that hold across web workers (``storage.ratelimits``).
+    Short-lived: not exported."""
+
+    __tablename__ = "rate_marks"
+    __table_args__ = (Index("ix_rate_marks_bucket_at", "bucket", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

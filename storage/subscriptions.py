@@ -6,6 +6,7 @@ stage's plain ``EventData``, with both documents and the relation's old/new side
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,28 +55,32 @@ def add_subscription(
     for existing in subscriber.subscriptions:
         same = (existing.filters or {}, existing.frequency, existing.apprise_urls or [])
         if same == (filters, frequency, apprise_urls):
+            existing.confirm_nonce = existing.confirm_nonce or secrets.token_urlsafe(12)
             return existing, False
     subscription = Subscription(
-        subscriber=subscriber, filters=filters, frequency=frequency, apprise_urls=apprise_urls, active=False
+        subscriber=subscriber,
+        filters=filters,
+        frequency=frequency,
+        apprise_urls=apprise_urls,
+        active=False,
+        confirm_nonce=secrets.token_urlsafe(12),
     )
     session.add(subscription)
     session.flush()
     return subscription, True
 
 
-def confirm_subscriber(session: Session, subscriber: Subscriber, when: datetime) -> int:
-    """Double opt-in done: the subscriber is confirmed and every waiting subscription starts.
-
-    ``confirmed_at`` keeps the first confirmation; each subscription's own ``created_at`` says
-    from which period on it counts.
-    """
+def confirm_subscription(session: Session, subscription: Subscription, when: datetime) -> int:
+    """Double opt-in of one subscription done: it starts, and its subscriber is confirmed;
+    1 when it was waiting, 0 when it was already active."""
+    subscriber = subscription.subscriber
     subscriber.confirmed_at = subscriber.confirmed_at or when
     subscriber.unsubscribed_at = None
-    waiting = [s for s in subscriber.subscriptions if not s.active]
-    for subscription in waiting:
-        subscription.active = True
+    if subscription.active:
+        return 0
+    subscription.active = True
     session.flush()
-    return len(waiting)
+    return 1
 
 
 def unsubscribe_subscriber(session: Session, subscriber: Subscriber, when: datetime) -> int:

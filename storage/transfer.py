@@ -23,7 +23,7 @@ from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, insert, l
 from sqlalchemy.orm import Session
 
 from storage.errors import StorageError
-from storage.models import Base, DataVersion
+from storage.models import Base, DataVersion, RateMark
 
 FORMAT = "regtrack-export"
 FORMAT_VERSION = 1
@@ -32,7 +32,9 @@ BATCH_ROWS = 500
 BATCH_BYTES = 16 * 2**20  # a batch of blobs is flushed before it holds more than this
 
 # data_version is bookkeeping, not data: each database counts its own writes.
-TABLES: tuple[Table, ...] = tuple(t for t in Base.metadata.sorted_tables if t is not DataVersion.__table__)
+TABLES: tuple[Table, ...] = tuple(
+    t for t in Base.metadata.sorted_tables if t not in (DataVersion.__table__, RateMark.__table__)
+)
 _ORDER = {table.name: index for index, table in enumerate(TABLES)}
 
 

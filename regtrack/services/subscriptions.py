@@ -62,7 +62,7 @@ class SubscriberView:
 
 def _subscriber(session: Session, settings: Settings, token: str) -> Subscriber:
     claim = read_token(token)
-    subscriber = session.get(Subscriber, claim.subscriber_id)
+    subscriber = session.get(Subscriber, claim.subject_id)
     if subscriber is None:
         raise BadToken("this link is no longer valid: the subscription was removed")
     verify(settings.secret_key, claim, "unsubscribe", subscriber.email)

@@ -98,7 +98,7 @@ def test_tokens_bind_purpose_subscriber_and_address() -> None:
         verify("k", claim, "unsubscribe", "b@example.org")  # another address
     with pytest.raises(BadToken):
         verify("other-key", claim, "unsubscribe", "a@example.org")
-    confirm = read_token(make_token("k", "confirm", 7, "a@example.org"))
+    confirm = read_token(make_token("k", "confirm", 7, "a@example.org", issued=1_700_000_000))
     with pytest.raises(BadToken):
         verify("k", confirm, "unsubscribe", "a@example.org")  # a confirm token cannot unsubscribe
     forged = read_token(token.replace("unsubscribe.7.", "unsubscribe.8."))

@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from notifications.errors import InvalidEmail, InvalidFilter, NotificationError
+from notifications.errors import InvalidEmail, InvalidFilter, NotificationError, RateLimited
 from notifications.model import FREQUENCIES
 from notifications.tokens import read_token
 from regtrack.services import digests, subscriptions
@@ -35,6 +36,14 @@ KIND_CHOICES = (
     ("cites", "引用了已废止的文件"),
 )
 _SPLIT = re.compile(r"[,，、;；\n]+")
+MAX_EMAIL_CHARS = 254
+MAX_BOX_CHARS = 500  # one text box of the form: a few issuers or keywords
+RATE_LIMITED = "请求过于频繁：确认邮件刚刚发出过，请先查收邮箱（含垃圾邮件），稍后再试。"
+
+
+def _shortened(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's values cut to what the form accepts, to show them again without echoing megabytes."""
+    return {k: v[:MAX_BOX_CHARS] if isinstance(v, str) else v for k, v in values.items()}
 
 
 def split_values(raw: str | None) -> list[str]:
@@ -102,11 +111,28 @@ def subscribe_form(
 async def subscribe(request: Request, settings: Settings = Depends(get_settings)) -> Any:
     values = _form_values(await request.form())
     if values["frequency"] not in FREQUENCIES:
-        return _form(request, values, f"未知的频率 {values['frequency']!r}", 400)
-    try:
-        result = digests.subscribe(
-            request.app.state.engine, settings, values["email"], _filters(values), values["frequency"]
+        return _form(request, values, "未知的频率", 400)
+    if len(values["email"]) > MAX_EMAIL_CHARS or any(
+        len(values[box]) > MAX_BOX_CHARS for box in ("issuers", "categories", "keywords", "document")
+    ):
+        return _form(
+            request, _shortened(values), "输入过长：邮箱不超过 254 个字符，每一栏不超过 500 个字符。", 400
         )
+    client = request.client.host if request.client else None
+    try:
+        # database and mail server work, off the event loop: a hung mail server holds one
+        # thread, never the worker's other requests
+        result = await run_in_threadpool(
+            digests.subscribe,
+            request.app.state.engine,
+            settings,
+            values["email"],
+            _filters(values),
+            values["frequency"],
+            client=client,
+        )
+    except RateLimited:
+        return _form(request, values, RATE_LIMITED, 429)
     except (InvalidEmail, InvalidFilter, StorageError) as exc:
         return _form(request, values, str(exc), 400)
     return render(request, "subscribe_sent.html", {"email": result.email, "active": result.active})

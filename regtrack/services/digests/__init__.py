@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from notifications.atom import atom_feed
 from notifications.catalog import Catalog
 from notifications.chat import check_apprise_url
-from notifications.errors import BadToken, InvalidFilter, TransportError, UnknownSubscriber
+from notifications.errors import BadToken, InvalidFilter, RateLimited, TransportError, UnknownSubscriber
 from notifications.filters import (
     check_email,
-    describe,
     filters_from_dict,
     filters_to_dict,
     matching_event_ids,
@@ -41,9 +40,14 @@ from storage import outbox
 from storage import subscriptions as subs
 from storage.db import transaction
 from storage.documents import find_document
-from storage.models import Subscriber
+from storage.models import Subscriber, Subscription
+from storage.ratelimits import allow
 
 RETRY_DELAYS = (1.0, 4.0, 15.0)  # seconds to wait for a mail server that went away mid-run
+CONFIRM_TTL = timedelta(days=7)  # a confirmation link works this long, once
+# (actions, window): confirmation mails to one address; subscribe requests from one client
+CONFIRMATIONS_PER_ADDRESS = (3, timedelta(hours=1))
+SUBSCRIBES_PER_CLIENT = (10, timedelta(minutes=10))
 
 
 def mail_config(settings: Settings) -> MailConfig:
@@ -91,28 +95,42 @@ def subscribe(
     filters: Mapping[str, Any] | None,
     frequency: str = "monthly",
     apprise_urls: Sequence[str] = (),
+    client: str | None = None,
 ) -> Subscribed:
     """Store a subscription awaiting double opt-in and mail the confirmation link.
 
     ``filters``: issuers, categories, keywords, kinds, documents, chains (documents and chains
-    may be given as ids or references). Bad input raises before anything is stored.
+    may be given as ids or references). Bad input raises before anything is stored, and so does
+    a request over the limits (``RateLimited``): per ``client`` (the web's caller) and per address.
     """
     email = check_email(email)
     check_frequency(frequency)
     urls = [check_apprise_url(u) for u in apprise_urls]
+    now = _utcnow()
     with transaction(engine, write=True) as session:
+        if client and not allow(session, f"subscribe:{client}", *SUBSCRIBES_PER_CLIENT, now):
+            raise RateLimited("too many subscribe requests from this client; try again in a few minutes")
         clean = _clean_filters(session, filters)
         subscriber = subs.ensure_subscriber(session, email)
         if subscriber.unsubscribed_at is not None:
             subscriber.unsubscribed_at = None
         subscription, _created = subs.add_subscription(session, subscriber, clean, frequency, urls)
+        if not subscription.active and not allow(
+            session, f"confirm:{email}", *CONFIRMATIONS_PER_ADDRESS, now
+        ):
+            raise RateLimited(
+                f"a confirmation email went to {email} a short while ago; check the inbox or try later"
+            )
+        issued = int(now.timestamp())
         result = Subscribed(
             subscriber.id,
             subscription.id,
             email,
             frequency,
             clean,
-            token := make_token(settings.secret_key, "confirm", subscriber.id, email),
+            token := make_token(
+                settings.secret_key, "confirm", subscription.id, _bound(email, subscription), issued
+            ),
             Links(settings.base_url).confirm(token),
             subscription.active,
         )
@@ -122,12 +140,7 @@ def subscribe(
 
 
 def _send_confirmation(settings: Settings, s: Subscribed) -> None:
-    rendered = render_confirmation(
-        email=s.email,
-        description=describe(filters_from_dict(s.filters)),
-        frequency=s.frequency,
-        confirm_url=s.confirm_url,
-    )
+    rendered = render_confirmation(email=s.email, frequency=s.frequency, confirm_url=s.confirm_url)
     now = _utcnow()
     msg = build_message(
         rendered,
@@ -149,7 +162,7 @@ def _send_confirmation(settings: Settings, s: Subscribed) -> None:
 
 def _subscriber_for(session: Session, settings: Settings, token: str, purpose: str) -> Subscriber:
     claim = read_token(token)
-    subscriber = session.get(Subscriber, claim.subscriber_id)
+    subscriber = session.get(Subscriber, claim.subject_id)
     if subscriber is None:
         raise BadToken(f"this {purpose} link is not valid (no such subscription any more)")
     verify(settings.secret_key, claim, purpose, subscriber.email)
@@ -162,11 +175,27 @@ class Changed:
     count: int  # subscriptions activated (confirm) or removed (unsubscribe)
 
 
+def _bound(email: str, subscription: Subscription) -> str:
+    """What a confirmation link signs besides its ids: the address and the subscription's nonce."""
+    return f"{email}\x00{subscription.confirm_nonce or ''}"
+
+
 def confirm(engine: Engine, settings: Settings, token: str) -> Changed:
-    """Finish the double opt-in: every subscription awaiting confirmation becomes active."""
+    """Finish the double opt-in of the one subscription the token was issued for (count 0 when it
+    is already active: a link used twice changes nothing). The link expires after CONFIRM_TTL."""
+    claim = read_token(token)
+    if claim.purpose != "confirm" or claim.issued is None:
+        raise BadToken("this confirmation link is not valid or has expired; subscribe again for a new one")
+    now = _utcnow()
     with transaction(engine, write=True) as session:
-        subscriber = _subscriber_for(session, settings, token, "confirm")
-        return Changed(subscriber.email, subs.confirm_subscriber(session, subscriber, _utcnow()))
+        subscription = session.get(Subscription, claim.subject_id)
+        if subscription is None:
+            raise BadToken("this confirmation link is not valid (no such subscription any more)")
+        subscriber = subscription.subscriber
+        verify(settings.secret_key, claim, "confirm", _bound(subscriber.email, subscription))
+        if now.timestamp() - claim.issued > CONFIRM_TTL.total_seconds():
+            raise BadToken("this confirmation link has expired; subscribe again for a new one")
+        return Changed(subscriber.email, subs.confirm_subscription(session, subscription, now))
 
 
 def unsubscribe(engine: Engine, settings: Settings, token_or_email: str, *, trusted: bool = False) -> Changed:
