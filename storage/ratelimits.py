@@ -21,15 +21,25 @@ _KEEP = timedelta(days=1)  # marks older than this are dropped when their bucket
 def allow(session: Session, bucket: str, limit: int, window: timedelta, now: datetime) -> bool:
     """True (and the action counted) when ``bucket`` has had fewer than ``limit`` actions in the
     ``window`` before ``now``; False, counting nothing, otherwise."""
+    if used(session, bucket, window, now) >= limit:
+        return False
+    mark(session, bucket, now)
+    return True
+
+
+def used(session: Session, bucket: str, window: timedelta, now: datetime) -> int:
+    """How many actions ``bucket`` counted in the ``window`` before ``now``."""
     bucket = bucket[:300]
     session.execute(delete(RateMark).where(RateMark.bucket == bucket, RateMark.at < now - max(window, _KEEP)))
-    used = session.scalar(
+    count = session.scalar(
         select(func.count())
         .select_from(RateMark)
         .where(RateMark.bucket == bucket, RateMark.at >= now - window)
     )
-    if (used or 0) >= limit:
-        return False
-    session.add(RateMark(bucket=bucket, at=now))
+    return count or 0
+
+
+def mark(session: Session, bucket: str, now: datetime) -> None:
+    """Count one action of ``bucket`` at ``now``."""
+    session.add(RateMark(bucket=bucket[:300], at=now))
     session.flush()
-    return True

@@ -26,7 +26,7 @@ from web.cache import PageCache
 from web.jobs import JobBoard
 from web.render import make_templates, render
 from web.routes import admin, api, diffs, pages, subscriptions
-from web.security import SecurityHeaders
+from web.security import AccessLog, SecurityHeaders
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ROUTERS = (pages, diffs, subscriptions, admin, api)
@@ -54,10 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
     app.state.jobs = JobBoard()  # re-ingest jobs started from the admin page
-    # The last added runs first: SecurityHeaders, then the page cache, then admission control.
+    # The last added runs first: the access log, SecurityHeaders, the page cache, admission control.
     app.add_middleware(Admission, limit=ROUTE_CONCURRENCY)
     app.add_middleware(PageCache, engine=app.state.engine, max_bytes=settings.page_cache_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in ROUTERS:
         app.include_router(module.router)

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import HTTPException, Request
 
 from regtrack.settings import Settings
+from storage.db import transaction
+from storage.ratelimits import mark, used
 
 CSRF_COOKIE = "regtrack_csrf"
 CSRF_FIELD = "csrf_token"
@@ -35,6 +40,11 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+
+# Pages reached by a token in the path, and the admin pages: never stored by a cache.
+PRIVATE_PREFIXES = ("/confirm/", "/unsubscribe/", "/manage/", "/admin")
+_TOKEN_IN_PATH = re.compile(r"^(/(?:confirm|unsubscribe|manage)/)[^/]+")
+ACCESS_LOG = logging.getLogger("regtrack.access")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -54,14 +64,47 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = scope.get("path", "").startswith(PRIVATE_PREFIXES)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = list(message.get("headers", []))
+                if private:  # a page reached by a token: no cache, shared or browser, keeps it
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                names = {name for name, _ in headers}
+                message["headers"] = [*headers, *((k, v) for k, v in SECURITY_HEADERS if k not in names)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class AccessLog:
+    """One line per request on the ``regtrack.access`` logger: client, method, path (a token in the
+    path shown as …), status and milliseconds. The query string is left out: it may carry tokens."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            client = (scope.get("client") or ("-",))[0]
+            path = _TOKEN_IN_PATH.sub(r"\1…", scope.get("path", ""))
+            ms = (time.perf_counter() - started) * 1000
+            ACCESS_LOG.info("%s %s %s %s %.0fms", client, scope.get("method", "-"), path, status or "-", ms)
 
 
 def sign(secret: str, value: str) -> str:
@@ -146,3 +189,40 @@ def admin_cookie_valid(settings: Settings, value: str | None, now: float | None 
 def is_admin(request: Request) -> bool:
     settings: Settings = request.app.state.settings
     return bearer_admin(request) or admin_cookie_valid(settings, request.cookies.get(ADMIN_COOKIE))
+
+
+# Wrong admin tokens a client may send (login form or Bearer header) before it must wait: counted
+# in the database, so every worker refuses the same client.
+ADMIN_FAILURES = (5, timedelta(minutes=5))
+SECURITY_LOG = logging.getLogger("regtrack.security")
+MIN_ADMIN_TOKEN_CHARS = 16
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def admin_attempts_exhausted(request: Request) -> bool:
+    """The client sent too many wrong admin tokens lately: refuse it without looking at its token."""
+    limit, window = ADMIN_FAILURES
+    with transaction(request.app.state.engine) as session:
+        return used(session, f"admin-login:{_client(request)}", window, datetime.now(UTC)) >= limit
+
+
+def note_failed_admin_login(request: Request, how: str) -> None:
+    """Count a wrong admin token against its client and log it (never the token itself)."""
+    with transaction(request.app.state.engine, write=True) as session:
+        mark(session, f"admin-login:{_client(request)}", datetime.now(UTC))
+    SECURITY_LOG.warning("failed admin login (%s) from %s", how, _client(request))
+
+
+def admin_token_problem(token: str | None) -> str | None:
+    """Why an admin token is too weak to serve with (None when it is strong enough or unset)."""
+    if token is None:
+        return None
+    if len(token) < MIN_ADMIN_TOKEN_CHARS or len(set(token)) < 8:
+        return (
+            f"REGTRACK_ADMIN_TOKEN is too weak: use at least {MIN_ADMIN_TOKEN_CHARS} random characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(24))")'
+        )
+    return None

@@ -46,6 +46,10 @@ def run_cmd(
     if not no_web:
         _check_free(host, port, "--port")
     settings: Settings = ctx.obj.settings
+    from web.security import admin_token_problem
+
+    if problem := admin_token_problem(settings.admin_token):
+        raise UsageError(problem)
     engine = ctx.obj.engine()  # migrates
     source_id = register_samples(engine, settings)
     prefect = LocalPrefect(settings, port=prefect_port)

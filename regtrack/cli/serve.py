@@ -22,8 +22,11 @@ def serve_cmd(
     import uvicorn
 
     from web.app import create_app  # fastapi loads only for this command
+    from web.security import admin_token_problem
 
     settings = ctx.obj.settings
+    if problem := admin_token_problem(settings.admin_token):
+        raise UsageError(problem)
     count = settings.web_workers if workers is None else workers
     if count < 1:
         raise UsageError(f"--workers takes a whole number from 1, not {count}")

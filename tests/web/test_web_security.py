@@ -179,3 +179,46 @@ def test_diff_never_reads_server_files(client: TestClient, path: str) -> None:
         response = client.get(path, params={"old": ref, "new": ref})
         assert response.status_code == 404, (path, ref)
         assert "root:" not in response.text and "[project]" not in response.text
+
+
+def test_wrong_admin_tokens_are_throttled_and_logged(client: TestClient, caplog) -> None:
+    token = csrf_of(client, "/admin")
+    with caplog.at_level("WARNING", logger="regtrack.security"):
+        tries = [
+            client.post("/admin/login", data={"token": f"guess{i}", "csrf_token": token}).status_code
+            for i in range(3)
+        ]
+        tries += [
+            client.post("/admin/reingest", headers={"Authorization": f"Bearer guess{i}"}).status_code
+            for i in range(2)
+        ]
+        assert tries == [401, 401, 401, 401, 401]
+        # the sixth try is refused without its token being looked at: even the right one
+        right = client.post("/admin/login", data={"token": ADMIN_TOKEN, "csrf_token": token})
+        assert right.status_code == 429 and "错误次数过多" in right.text
+        bearer = client.post("/admin/reingest", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert bearer.status_code == 429
+    failed = [r.getMessage() for r in caplog.records if "failed admin login" in r.getMessage()]
+    assert len(failed) == 5 and not any("guess" in line for line in failed)
+
+
+def test_token_pages_are_never_cached_and_every_request_is_logged(client: TestClient, caplog) -> None:
+    with caplog.at_level("INFO", logger="regtrack.access"):
+        confirm = client.get("/confirm/confirm.12.1700000000.secretsecretsecretsecretsecretsecretsecret1")
+        home = client.get("/")
+    assert confirm.headers["cache-control"] == "no-store"
+    assert home.headers.get("cache-control") != "no-store"
+    assert client.get("/admin").headers["cache-control"] == "no-store"
+    lines = [r.getMessage() for r in caplog.records if r.name == "regtrack.access"]
+    assert any(" GET /confirm/… " in line for line in lines), lines
+    assert not any("secretsecret" in line for line in lines)
+    assert any(" GET / 200 " in line for line in lines)
+
+
+@pytest.mark.parametrize("weak", ["guess", "aaaaaaaaaaaaaaaaaaaaaaaa", "short-token-1"])
+def test_serving_with_a_weak_admin_token_is_refused_in_one_line(cli, weak: str, monkeypatch) -> None:
+    monkeypatch.setenv("REGTRACK_ADMIN_TOKEN", weak)
+    result = cli("serve", "--port", "1")
+    assert result.exit_code == 1 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert "REGTRACK_ADMIN_TOKEN is too weak" in line and weak not in line

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from regtrack.settings import Settings
 from web import queries
@@ -19,23 +20,30 @@ from web.render import render
 from web.security import (
     ADMIN_COOKIE,
     ADMIN_COOKIE_TTL_S,
+    admin_attempts_exhausted,
     admin_cookie_value,
     bearer_admin,
     csrf_protect,
     is_admin,
+    note_failed_admin_login,
     token_matches,
 )
 
 router = APIRouter(include_in_schema=False)
 
 NOT_CONFIGURED = "管理功能未启用：请设置环境变量 REGTRACK_ADMIN_TOKEN 后重启服务。"
+TOO_MANY_ATTEMPTS = "管理员令牌错误次数过多，请 5 分钟后再试。"
 
 
 def require_admin(request: Request) -> None:
     settings: Settings = request.app.state.settings
     if not settings.admin_token:
         raise HTTPException(403, NOT_CONFIGURED)
+    if admin_attempts_exhausted(request):
+        raise HTTPException(429, TOO_MANY_ATTEMPTS)
     if not is_admin(request):
+        if request.headers.get("authorization"):
+            note_failed_admin_login(request, "bearer")
         raise HTTPException(
             401,
             "需要管理员令牌（Authorization: Bearer …，或在 /admin 登录）。",
@@ -67,9 +75,12 @@ def admin_page(request: Request, job: int | None = None, session: Session = Depe
 async def login(request: Request, settings: Settings = Depends(get_settings)) -> Response:
     if not settings.admin_token:
         return render(request, "error.html", {"status": 403, "message": NOT_CONFIGURED}, status_code=403)
+    if await run_in_threadpool(admin_attempts_exhausted, request):
+        return render(request, "admin_login.html", {"error": TOO_MANY_ATTEMPTS}, status_code=429)
     form = await request.form()
     token = form.get("token")
     if not token_matches(settings, token if isinstance(token, str) else None):
+        await run_in_threadpool(note_failed_admin_login, request, "login form")
         return render(request, "admin_login.html", {"error": "令牌不正确。"}, status_code=401)
     response = RedirectResponse("/admin", status_code=303)
     response.set_cookie(
