@@ -51,19 +51,22 @@ def export_lines(session: Session) -> Iterator[str]:
         yield line
 
 
-def write_export(session: Session, stream: IO[str]) -> dict[str, int]:
-    """Write the export to a text stream; returns the rows written per table."""
+def write_export(session: Session, stream: IO[str], key_fingerprint: str | None = None) -> dict[str, int]:
+    """Write the export to a text stream; returns the rows written per table. ``key_fingerprint``
+    (never the key) names the signing key the links already mailed depend on."""
     counts = {table.name: 0 for table in TABLES}
-    for table, line in _export(session):
+    for table, line in _export(session, key_fingerprint):
         stream.write(line + "\n")
         if table is not None:
             counts[table.name] += 1
     return counts
 
 
-def _export(session: Session) -> Iterator[tuple[Table | None, str]]:
+def _export(session: Session, key_fingerprint: str | None = None) -> Iterator[tuple[Table | None, str]]:
     _consistent_snapshot(session)
     header = {"table": HEADER, "format": FORMAT, "version": FORMAT_VERSION, "schema": _revision(session)}
+    if key_fingerprint:
+        header["signing_key"] = key_fingerprint
     yield None, _dumps(header)
     for table in TABLES:
         for row in _table_rows(session, table):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import os
 import sys
 import tempfile
@@ -23,18 +26,20 @@ def export_cmd(
 ) -> None:
     """Write everything (documents, versions, relations, subscriptions, raw inputs) as JSON Lines."""
     engine = ctx.obj.engine()
+    key = key_fingerprint(ctx.obj.settings.secret_key)
     if file == "-":
         with transaction(engine) as session:
-            counts = write_export(session, sys.stdout)
+            counts = write_export(session, sys.stdout, key)
         sys.stdout.flush()
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            _summary("exported", counts, "standard output"), markup=False
-        )
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        console.print(_summary("exported", counts, "standard output"), markup=False)
+        console.print(KEY_NOTE, markup=False)
         return
     target = Path(file)
     with transaction(engine) as session:
-        counts = _write_atomically(target, lambda handle: write_export(session, handle))
+        counts = _write_atomically(target, lambda handle: write_export(session, handle, key))
     out.print(_summary("exported", counts, str(target)), markup=False)
+    out.print(KEY_NOTE, markup=False)
 
 
 def import_cmd(
@@ -50,12 +55,43 @@ def import_cmd(
         raise TransferError(f"cannot read {file}: {exc.strerror or exc}") from exc
     try:
         with handle, transaction(engine, write=True) as session:
-            counts = read_import(session, handle, replace=replace)
+            first = handle.readline()
+            counts = read_import(session, itertools.chain([first], handle), replace=replace)
+            mailed = counts.get("subscribers", 0)
     except UnicodeDecodeError as exc:
         raise TransferError(f"{file} is not UTF-8 text: not a regtrack export") from exc
     except OSError as exc:
         raise TransferError(f"cannot read {file}: {exc.strerror or exc}") from exc
     out.print(_summary("imported", counts, "the database"), markup=False)
+    exported_with = _header_field(first, "signing_key")
+    if mailed and exported_with != key_fingerprint(ctx.obj.settings.secret_key):
+        which = "another signing key" if exported_with else "an unknown signing key"
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"warning: the export was made with {which}: the unsubscribe and confirmation links already "
+            f"mailed to its {mailed} subscribers will be refused until REGTRACK_SECRET_KEY (or var/secret_key) "
+            "is the exporting machine's",
+            markup=False,
+            style="yellow",
+        )
+
+
+KEY_NOTE = (
+    "note: the signing key is not in the export; keep REGTRACK_SECRET_KEY (or var/secret_key) with it, "
+    "or the unsubscribe links already mailed stop working after a restore"
+)
+
+
+def key_fingerprint(secret_key: str) -> str:
+    """Names a signing key without revealing it: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(f"regtrack-signing-key\x00{secret_key}".encode()).hexdigest()[:16]
+
+
+def _header_field(line: str, name: str) -> str | None:
+    try:
+        value = json.loads(line).get(name)
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _write_atomically(target: Path, write: Callable[[IO[str]], dict[str, int]]) -> dict[str, int]:

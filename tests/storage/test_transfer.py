@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from regtrack.cli.transfer import KEY_NOTE, key_fingerprint
 from regtrack.services import ingest
 from regtrack.settings import load_settings
 from storage.db import make_engine, transaction
@@ -48,7 +49,9 @@ def test_the_seed_fills_every_table(source: tuple[str, Path]) -> None:
         "format": "regtrack-export",
         "version": 1,
         "schema": header["schema"],
+        "signing_key": key_fingerprint(load_settings().secret_key),
     }
+    assert load_settings().secret_key not in lines[0]
     per_table = {t.name: 0 for t in TABLES}
     for line in lines[1:]:
         row = json.loads(line)
@@ -110,7 +113,8 @@ def test_export_to_standard_output_is_the_same_as_to_a_file(source: tuple[str, P
     url, export = source
     code, out, err = run("--db", url, "export")
     assert code == 0 and out == export.read_text(encoding="utf-8")
-    assert err.startswith("exported ") and len(err.strip().splitlines()) == 1
+    summary, note = err.strip().splitlines()
+    assert summary.startswith("exported ") and note == KEY_NOTE
 
 
 def test_a_non_empty_database_is_refused_unless_replace(
@@ -181,6 +185,26 @@ def test_a_damaged_export_is_refused_in_one_line_and_nothing_is_imported(
     assert message.format(last=len(lines)) in err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert not any(counts(db_url).values())
+
+
+def test_import_warns_when_the_mailed_links_were_signed_with_another_key(
+    source: tuple[str, Path], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restored on a machine with another signing key, every unsubscribe link already mailed would
+    be refused as forged: the import says so in one line (and still imports)."""
+    _url, export = source
+    monkeypatch.setenv("REGTRACK_SECRET_KEY", "a-different-machine-key-0123456789")
+    code, out, err = run("--db", db_url, "import", str(export))
+    assert code == 0 and out.startswith("imported ")
+    assert err.startswith("warning: the export was made with another signing key: the unsubscribe")
+    assert len(err.strip().splitlines()) == 1
+    assert counts(db_url)["subscribers"] > 0
+
+
+def test_import_with_the_exporting_key_says_nothing_about_links(source: tuple[str, Path], db_url: str) -> None:
+    _url, export = source
+    code, _out, err = run("--db", db_url, "import", str(export))
+    assert code == 0 and err == ""
 
 
 def test_unreadable_import_files_are_one_line(db_url: str, tmp_path: Path) -> None:
