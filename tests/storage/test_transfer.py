@@ -201,7 +201,9 @@ def test_import_warns_when_the_mailed_links_were_signed_with_another_key(
     assert counts(db_url)["subscribers"] > 0
 
 
-def test_import_with_the_exporting_key_says_nothing_about_links(source: tuple[str, Path], db_url: str) -> None:
+def test_import_with_the_exporting_key_says_nothing_about_links(
+    source: tuple[str, Path], db_url: str
+) -> None:
     _url, export = source
     code, _out, err = run("--db", db_url, "import", str(export))
     assert code == 0 and err == ""
