@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import unicodedata
 
 import opencc
+
+from ingest.docnumber import DOC_NUMBER_RE, ORDER_NUMBER_RE, STANDARD_RE
 
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -218,17 +221,70 @@ def page_artifacts(lines: list[str]) -> set[int]:
     sits next to a good share of all page numbers; a line that merely repeats (a signature,
     "四、工作要求") is not one.
     """
-    numbers = [i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line)]
+    numbers = sorted(
+        {i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line)} | numbered_furniture(lines)
+    )
     near: dict[str, list[int]] = {}
     for i in numbers:
         for j in _neighbours(lines, i):
             near.setdefault(lines[j].strip(), []).append(j)
     found = set(numbers)
     needed = max(2, int(len(numbers) * _HEADER_SHARE))
+    # The first page's header stands above the text with no page number near it.
+    opening = list(itertools.islice((i for i, line in enumerate(lines) if line.strip()), _HEADER_WINDOW))
     for text, indexes in near.items():
         if _looks_like_header(text, len(set(indexes)), needed):
             found.update(indexes)
+            if len(set(indexes)) >= 2:
+                found.update(j for j in opening if lines[j].strip() == text)
     return found
+
+
+_NUMBER_RUN_RE = re.compile(r"[0-9]{1,4}")
+_FURNITURE_MAX_CHARS = 40
+_FURNITURE_MIN_WORDS = 4  # characters around the number: "附件3", "第2批" are too few to tell furniture by
+_FURNITURE_MIN_GAP = 3  # furniture repeats once a page, never on consecutive lines
+
+
+def numbered_furniture(lines: list[str]) -> set[int]:
+    """Indexes of a page's furniture that prints its number among words ("医药先锋系列之 第 3 页",
+    "《汇编》 - 12 -", "第3页 共20页"): short lines, the same words each time, a number that rises
+    from one occurrence to the next, never on consecutive lines. A line holding 页 with such a
+    number needs two occurrences, other wording three."""
+    groups: dict[str, list[tuple[int, list[int]]]] = {}
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or len(text) > _FURNITURE_MAX_CHARS or any(ch in text for ch in "。，；：,;"):
+            continue
+        numbers = [int(n) for n in _NUMBER_RUN_RE.findall(text)]
+        if (
+            not numbers
+            or UNIT_START_RE.match(text)
+            or _DATE_LIKE_RE.search(text)
+            or _names_an_instrument(text)
+        ):
+            continue
+        words = re.sub(r"\s+", "", _NUMBER_RUN_RE.sub("#", text))
+        if len(words.replace("#", "")) < (1 if "页" in words else _FURNITURE_MIN_WORDS):
+            continue
+        groups.setdefault(words, []).append((i, numbers))
+    found: set[int] = set()
+    for words, seen in groups.items():
+        if len(seen) < (2 if "页" in words else 3) or len({len(numbers) for _i, numbers in seen}) != 1:
+            continue
+        if any(b[0] - a[0] < _FURNITURE_MIN_GAP for a, b in itertools.pairwise(seen)):
+            continue
+        rising = any(
+            all(a[1][k] < b[1][k] for a, b in itertools.pairwise(seen)) for k in range(len(seen[0][1]))
+        )
+        if rising:
+            found.update(i for i, _numbers in seen)
+    return found
+
+
+def _names_an_instrument(text: str) -> bool:
+    """A 文号, an order number or a standard's code (one per line in a list of documents)."""
+    return any(pattern.search(text) for pattern in (DOC_NUMBER_RE, ORDER_NUMBER_RE, STANDARD_RE))
 
 
 def _neighbours(lines: list[str], index: int) -> list[int]:

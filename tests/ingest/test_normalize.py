@@ -10,6 +10,7 @@ from ingest.normalize import (
     clean_lines,
     comparison_key,
     join_pdf_lines,
+    numbered_furniture,
     page_artifacts,
 )
 
@@ -100,3 +101,59 @@ def test_page_artifacts_in_sample_000():
 def test_page_artifacts_decorated_numbers_and_repeated_headers():
     lines = ["正文一。", "某某汇编", "·3·", "正文二。", "某某汇编", "— 5 —", "第 7 页", "国家卫生健康委"]
     assert page_artifacts(lines) == {1, 2, 4, 5, 6}
+
+
+def test_numbered_furniture_with_words_around_the_page_number():
+    body = ["第一条 正文。", "第二条 正文。", "第三条 正文。"]
+    lines = [
+        *body,
+        "医药先锋系列之 第 1 页",
+        *body,
+        "医药先锋系列之 第 2 页",
+        *body,
+        "医药先锋系列之 第 3 页",
+    ]
+    assert numbered_furniture(lines) == {3, 7, 11}
+    pages = [
+        "第1页 共3页",
+        "正文一。",
+        "正文二。",
+        "正文三。",
+        "第2页 共3页",
+        "正文四。",
+        "正文五。",
+        "正文六。",
+    ]
+    assert numbered_furniture(pages) == {0, 4}
+    # the header of the first page, with no page number near it, goes with the others
+    framed = [
+        "某某政策汇编 2024年第3期",
+        *body,
+        "汇编资料之 第 1 页",
+        "某某政策汇编 2024年第3期",
+        *body,
+        "汇编资料之 第 2 页",
+    ]
+    assert {framed[i] for i in page_artifacts(framed)} == {
+        "某某政策汇编 2024年第3期",
+        "汇编资料之 第 1 页",
+        "汇编资料之 第 2 页",
+    }
+
+
+def test_numbered_lines_that_are_text_are_not_furniture():
+    filler = ["正文一。", "正文二。", "正文三。"]
+    numbered_lists = {
+        "文号": ["国卫医急发〔2023〕35号", "国卫医急发〔2023〕37号", "国卫医急发〔2023〕39号"],
+        "attachments": ["附件1", "附件2", "附件3"],
+        "batches": ["第1批", "第2批", "第3批"],
+        "a list": ["1．关于加强医疗管理的通知", "2．关于加强医疗管理的意见", "3．关于加强医疗管理的规定"],
+        "once": ["医药先锋系列之 第 1 页"],
+        "falling": ["医药先锋系列之 第 3 页", "医药先锋系列之 第 2 页"],
+        "standards": ["WS/T 347-2011", "WS/T 348-2011", "WS/T 349-2011"],
+    }
+    for name, items in numbered_lists.items():
+        lines = [line for item in items for line in (item, *filler)]
+        assert numbered_furniture(lines) == set(), name
+    consecutive = ["医药先锋系列之 第 1 页", "医药先锋系列之 第 2 页", "医药先锋系列之 第 3 页"]
+    assert numbered_furniture(consecutive) == set()
