@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         # Outside standalone mode click returns the code of `raise typer.Exit(code)` instead of exiting.
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False, prog_name="regtrack")
         if isinstance(code, int) and code:
             sys.exit(code)
     except (typer.Abort, KeyboardInterrupt):
@@ -122,9 +122,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(1)
         import click
 
-        if isinstance(exc, click.ClickException):
+        # typer ≥ 0.20 raises its own copy of click's usage errors (typer._click), under TyperException.
+        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(getattr(exc, "exit_code", 2))
         if os.environ.get("REGTRACK_DEBUG"):
             raise
         err.print(

@@ -53,3 +53,20 @@ def test_help_shows_the_commands_own_text_and_every_option(cli, path: tuple[str,
     ]
     for name in options:
         assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", shown), (name, result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("nosuch",), "No such command 'nosuch'"),
+        (("documents", "--bogus"), "No such option: --bogus"),
+        (("show",), "Missing argument"),
+    ],
+)
+def test_a_mistyped_command_line_is_a_usage_error_not_an_internal_one(
+    cli, args: tuple[str, ...], says: str
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert says in result.stderr and "internal error" not in result.stderr
+    assert "Try 'regtrack" in result.stderr
