@@ -74,5 +74,26 @@ def segment_compilation(text: str) -> Segmentation:
     for splitter in (segment_monthly.split, segment_gazette.split, segment_circulars.split):
         found = splitter(lines)
         if found is not None:
+            _require_a_body(lines)
             return replace(found, lines=tuple(lines))
     raise SegmentError("no document found: the text has no title, 文号 line or metadata block to split on")
+
+
+# Running text has sentences; a cover, a masthead and a table of contents have none.
+_SENTENCE_MARKS = "。；！？"
+
+
+def _require_a_body(lines: list[str]) -> None:
+    """Raise SegmentError when no line outside a table of contents holds a sentence: a file with
+    only a cover and contents (the documents left out of a download) would otherwise become a
+    document titled with the cover's words, citing everything its contents list names."""
+    from ingest.segment_toc import is_contents_entry
+
+    entries = 0
+    for line in lines:
+        if is_contents_entry(line):
+            entries += 1
+        elif any(mark in line for mark in _SENTENCE_MARKS):
+            return
+    held = f"a table of contents of {entries} entries" if entries else "headings"
+    raise SegmentError(f"no document body: the text holds only a cover and {held}, no sentence of a document")

@@ -31,6 +31,12 @@ class TocEntry:
     doc_number: str | None  # canonical, when the entry cites one
 
 
+def is_contents_entry(line: str) -> bool:
+    """A line of a table of contents: a Chinese title with its page number before or after it."""
+    match = _PAGE_FIRST_RE.match(line) or _PAGE_LAST_RE.match(line)
+    return bool(match and _CJK.search(match["title"]))
+
+
 def toc_entries(lines: list[str], start: int, end: int) -> list[TocEntry]:
     """Contents entries with Chinese titles between ``start`` and ``end`` (0-based, end exclusive)."""
     entries = []
