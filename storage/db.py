@@ -26,11 +26,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit BEGIN is deferred).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    _use_wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+_WAL_ATTEMPTS = 300  # × 0.1 s: as long as busy_timeout
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a database to WAL once. The switch needs the file to itself and SQLite does not wait
+    for it (busy_timeout is not consulted), so a second process opening a fresh database while the
+    first is creating its tables retries here instead of failing with "database is locked"."""
+    import sqlite3
+    import time
+
+    for _attempt in range(_WAL_ATTEMPTS):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.1)
+    cursor.execute("PRAGMA journal_mode=WAL")  # the last try raises SQLite's own error
 
 
 def _sqlite_begin(conn: Any) -> None:

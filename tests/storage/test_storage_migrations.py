@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import current_revision, downgrade, make_engine, transaction, upgrade
+from storage.db import HEAD_REVISION, current_revision, downgrade, make_engine, transaction, upgrade
 from storage.models import Base, Blob, Compilation, Document, DocumentVersion, Relation
+from tests.support.reliability import finish, regtrack_process
 
 
 def test_upgrade_downgrade_upgrade(engine) -> None:
@@ -153,3 +157,39 @@ def test_head_revision_constant_is_the_newest_migration() -> None:
     from storage.db import HEAD_REVISION, MIGRATIONS_DIR
 
     assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == HEAD_REVISION
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database no migration has touched."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    import psycopg
+
+    from tests.conftest import PG_ADMIN_URL
+
+    request.getfixturevalue("pg_database")  # skips (or fails under CI) when PostgreSQL is down
+    name = f"regtrack_fresh_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_processes_starting_together_on_a_fresh_database_all_migrate_it(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    """Three commands at once on a database no one has migrated (two web workers and a CLI): one
+    migrates, the others wait for it and find the schema current; all answer, none says "locked"."""
+    runs = [regtrack_process(["--db", fresh_url, "documents", "--json"], tmp_path / "var") for _ in range(3)]
+    results = [finish(run, 120) for run in runs]
+    assert [(code, out.strip(), err) for code, out, err in results] == [(0, "[]", "")] * 3
+    engine = make_engine(fresh_url)
+    try:
+        assert current_revision(engine) == HEAD_REVISION
+    finally:
+        engine.dispose()
