@@ -69,6 +69,15 @@ WORDING: dict[str, tuple[str, str]] = {
         "《{decision}》 in {count} articles: {articles}",
         "《{title}》的正式文本（第 {official} 版）与根据《{decision}》生成的第 {derived} 版有 {count} 条不同：{articles}",
     ),
+    "unit_too_long": (
+        "line {line}: 《{title}》 {unit} is {characters} characters long: the text may have lost its article breaks",
+        "第 {line} 行：《{title}》{unit}长达 {characters} 字，原文的条文分隔可能已丢失",
+    ),
+    "article_numbers_out_of_order": (
+        "line {line}: 《{title}》 numbers {articles} articles but only {in_order} follow the one before; "
+        "the text may be damaged or repeat itself",
+        "第 {line} 行：《{title}》的 {articles} 条中只有 {in_order} 条与前一条序号相接，原文可能已损坏或重复",
+    ),
     "text": ("{text}", "{text}"),
 }
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from ingest.metadata import document_from_span, field_problems
-from ingest.model import ParsedCompilation
+from ingest.model import ParsedCompilation, ParsedDocument
+from ingest.notices import Notice
 from ingest.segment import PAGE_BREAK, segment_compilation
+from ingest.structure import structure_problems
 
 # Stored on every compilation and version it produced. Bump it when a change to ingest changes what
 # it finds: an ingest of bytes parsed by another version then parses them again instead of
 # answering "unchanged" (regtrack.services.ingest).
-PARSER_VERSION = "2"  # 2: 题注, look-alike ideographs, chapters mid-text, compilation names
+PARSER_VERSION = "3"  # 2: 题注, look-alike ideographs, chapters mid-text, compilation names; 3: page
+# furniture among words, structure notices
 
 
 def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedCompilation:
@@ -26,5 +29,16 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedCompilation:
         title=segmentation.title,
         documents=documents,
         encoding=encoding,
-        warnings=(*segmentation.warnings, *(w for span in segmentation.spans for w in field_problems(span))),
+        warnings=(
+            *segmentation.warnings,
+            *(w for span in segmentation.spans for w in field_problems(span)),
+            *(w for document in documents for w in _structure_problems(document)),
+        ),
     )
+
+
+def _structure_problems(document: ParsedDocument) -> list[Notice]:
+    problems = structure_problems(document.title, document.articles)
+    for attachment in document.attachments:
+        problems += _structure_problems(attachment)
+    return problems

@@ -3,6 +3,7 @@ without 条, 一、 items › （一） subitems, else paragraphs. Every unit ge
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from ingest.dates import parse_date
 from ingest.issuers import is_issuer_line
 from ingest.model import Article
 from ingest.normalize import join_pdf_lines, line_width, page_artifacts
+from ingest.notices import Notice
 from ingest.numerals import cn_to_int
 
 _N = "一二三四五六七八九十百千零〇两0-9０-９"
@@ -312,3 +314,30 @@ def parse_structure(text: str, first_line: int) -> tuple[Article, ...]:
     if items:
         return tuple(_items(doc, items))
     return tuple(_paragraphs(doc))
+
+
+# The longest articles of real laws run to a few thousand characters; a unit this long is a text
+# whose breaks were lost (a PDF without line ends, a paste that joined everything).
+MAX_UNIT_CHARS = 30_000
+_MIN_ARTICLES_TO_JUDGE_ORDER = 20
+
+
+def structure_problems(title: str, articles: tuple[Article, ...]) -> list[Notice]:
+    """Notices for a structure no real document has: a unit too long to be one article, or
+    article numbers that mostly do not follow each other (第一条 a hundred thousand times)."""
+    problems = [
+        Notice(
+            "unit_too_long",
+            {"title": title, "unit": unit.heading or "text", "characters": len(unit.text)},
+            unit.line,
+        )
+        for unit in articles
+        if len(unit.text) > MAX_UNIT_CHARS
+    ]
+    numbered = [unit for unit in articles if unit.kind == "article" and unit.number is not None]
+    if len(numbered) >= _MIN_ARTICLES_TO_JUDGE_ORDER:
+        in_order = 1 + sum(1 for a, b in itertools.pairwise(numbered) if b.number == (a.number or 0) + 1)
+        if in_order * 2 < len(numbered):
+            facts = {"title": title, "articles": len(numbered), "in_order": in_order}
+            problems.append(Notice("article_numbers_out_of_order", facts, numbered[0].line))
+    return problems

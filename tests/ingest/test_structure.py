@@ -163,3 +163,27 @@ def test_golden(case):
     assert actual == expected, (
         f"golden case {case} changed; review and regenerate with REGTRACK_REGEN_GOLDEN=1"
     )
+
+
+def test_a_structure_no_real_document_has_is_a_notice():
+    from ingest.parse import parse_text
+
+    repeated = parse_text("某某管理办法\n" + "第一条 为了规范管理，制定本办法。\n" * 500)
+    (notice,) = [w for w in repeated.warnings if w.kind == "article_numbers_out_of_order"]
+    assert notice.line == 2 and notice.params["articles"] == 500 and notice.params["in_order"] == 1
+    joined = parse_text(
+        "某某管理办法\n第一条 " + "为了规范管理，制定本办法。" * 3000 + "\n第二条 本办法自公布之日起施行。\n"
+    )
+    (notice,) = [w for w in joined.warnings if w.kind == "unit_too_long"]
+    assert notice.params["unit"] == "第一条" and notice.params["characters"] > 30_000
+    assert "原文的条文分隔可能已丢失" in notice.chinese()
+
+
+def test_real_structures_raise_no_structure_notice():
+    from ingest.parse import parse_text
+
+    renumbered = "".join(f"第{n}条 内容。\n" for n in (*range(1, 30), *range(31, 60)))  # one article deleted
+    quoted = "关于修改某办法的决定\n" + "".join(f"第{n}条 内容。\n第{n}条 新的内容。\n" for n in range(1, 12))
+    for text in ("某某管理办法\n" + renumbered, quoted):
+        kinds = {w.kind for w in parse_text(text).warnings}
+        assert not kinds & {"unit_too_long", "article_numbers_out_of_order"}, text[:40]
