@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,15 +58,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = JobBoard()  # re-ingest jobs started from the admin page
     # The last added runs first: the access log, SecurityHeaders, the page cache, admission control.
     app.add_middleware(Admission, limit=ROUTE_CONCURRENCY)
-    app.add_middleware(PageCache, engine=app.state.engine, max_bytes=settings.page_cache_mb * 1024 * 1024)
+    query_names: set[str] = set()  # filled below, once the routes are in; read by the cache per request
+    app.add_middleware(
+        PageCache,
+        engine=app.state.engine,
+        max_bytes=settings.page_cache_mb * 1024 * 1024,
+        query_names=query_names,
+    )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(AccessLog)
     app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
+    query_names.update(_query_names(ROUTERS))
     _add_error_handlers(app)
     return app
+
+
+def _query_names(modules: tuple[Any, ...]) -> set[str]:
+    """Every query parameter a route (or a dependency of one) reads, by the name in the URL."""
+    names: set[str] = set()
+    routes = [route for module in modules for route in module.router.routes]
+    pending = [route.dependant for route in routes if isinstance(route, APIRoute)]
+    while pending:
+        dependant = pending.pop()
+        names.update(param.alias for param in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    return names
 
 
 def _wants_json(request: Request) -> bool:

@@ -17,8 +17,10 @@ import datetime as dt
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import Engine
 
@@ -43,8 +45,12 @@ class Entry:
 class PageCache:
     """Pure ASGI middleware: serve a kept response, or keep what the app answers."""
 
-    def __init__(self, app: ASGIApp, engine: Engine, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(
+        self, app: ASGIApp, engine: Engine, max_bytes: int, query_names: Collection[str] = ()
+    ) -> None:
+        """``query_names``: the query parameters some route reads. Others change nothing on a page,
+        so they are left out of the key: junk parameters neither force renders nor evict pages."""
+        self.app, self.max_bytes, self.query_names = app, max_bytes, query_names
         self.reader = VersionReader(engine)
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.size = 0
@@ -67,13 +73,18 @@ class PageCache:
         except self.reader.errors:  # the database is away: the route says so in its own words
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], version, dt.date.today())
+        key = (scope["path"], self._query_key(scope["query_string"]), version, dt.date.today())
         entry = self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
             await self._send(entry, _header(scope, b"if-none-match"), send)
             return
         await self._render(key, scope, receive, send)
+
+    def _query_key(self, query_string: bytes) -> str:
+        """The query as the routes read it: only parameters they know, in the order given."""
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        return urlencode([(name, value) for name, value in pairs if name in self.query_names])
 
     def _data_version(self) -> int:
         version = self.reader.read()  # tens of microseconds: it runs on the event loop

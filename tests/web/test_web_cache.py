@@ -63,6 +63,24 @@ def test_a_kept_page_is_not_rendered_again_and_a_write_elsewhere_shows_at_once(
     assert AMENDED in after.text and after.headers["etag"] != first.headers["etag"]
 
 
+def test_junk_query_parameters_neither_render_nor_evict(site: tuple[TestClient, list[str], int]) -> None:
+    """Parameters no route reads change nothing on a page: they share its kept copy, so a crawler
+    (or an attacker) appending ?x=1, ?x=2… cannot force renders or push real pages out."""
+    client, statements, document_id = site
+    first = client.get(f"/documents/{document_id}")
+    statements.clear()
+    for n in range(50):
+        junk = client.get(f"/documents/{document_id}?utm_source=x&n={n}")
+        assert junk.status_code == 200 and junk.headers["etag"] == first.headers["etag"]
+    assert statements == []
+    # A parameter the page reads is a page of its own.
+    dated = client.get(f"/documents/{document_id}?as_of=2020-01-01&junk=1")
+    assert dated.status_code == 200 and statements != []
+    statements.clear()
+    assert client.get(f"/documents/{document_id}?as_of=2020-01-01").text == dated.text
+    assert statements == []
+
+
 def test_revalidation_and_what_is_never_kept(site: tuple[TestClient, list[str], int]) -> None:
     client, _, document_id = site
     page = client.get(f"/documents/{document_id}/chain")
