@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 
@@ -72,11 +73,21 @@ class SecurityHeaders:
                 if private:  # a page reached by a token: no cache, shared or browser, keeps it
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
+                headers = [(k, _same_site(v) if k.lower() == b"location" else v) for k, v in headers]
                 names = {name for name, _ in headers}
                 message["headers"] = [*headers, *((k, v) for k, v in SECURITY_HEADERS if k not in names)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _same_site(location: bytes) -> bytes:
+    """A redirect's target as a path on this site. Starlette's trailing-slash redirect writes the
+    request's Host header into an absolute URL, so a forged Host (or a path like //evil.example/)
+    would send a visitor, or a shared cache, elsewhere; regtrack never redirects off its own site."""
+    parts = urlsplit(location.decode("latin-1"))
+    path = "/" + parts.path.lstrip("/\\")
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
 
 
 class AccessLog:

@@ -222,3 +222,15 @@ def test_serving_with_a_weak_admin_token_is_refused_in_one_line(cli, weak: str, 
     assert result.exit_code == 1 and result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert "REGTRACK_ADMIN_TOKEN is too weak" in line and weak not in line
+
+
+@pytest.mark.parametrize("path", ["/documents/", "//evil.example/documents/", "/documents/?q=%E5%8C%BB"])
+def test_redirects_never_leave_the_site_whatever_the_host_header(client: TestClient, path: str) -> None:
+    answer = client.get(path, headers={"Host": "evil.example"}, follow_redirects=False)
+    if answer.is_redirect:
+        location = answer.headers["location"]
+        assert location.startswith("/") and not location.startswith("//"), location
+        assert "evil" not in location
+        assert path != "/documents/" or location == "/documents"
+    else:
+        assert answer.status_code == 404
