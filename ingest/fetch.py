@@ -55,6 +55,43 @@ class _AddressPolicy:
 
 
 @dataclass(frozen=True)
+class _Deadline:
+    """The whole-download limit: ``limit`` seconds for every hop and byte of one fetch."""
+
+    limit: float
+    ends: float
+
+    @classmethod
+    def starting_now(cls, limit: float) -> _Deadline:
+        return cls(limit, time.monotonic() + limit)
+
+    def check(self, url: str, received: int, declared: int | None, started: float) -> None:
+        """Give up when the limit has passed, or early, once a tenth of it has gone by, when the
+        rate so far would take the declared length far past it: a slow 50 MB download is told at
+        once what it would take, not abandoned after minutes without a word."""
+        now = time.monotonic()
+        limit = f"the whole-download limit of {self.limit:g} s (10 × REGTRACK_FETCH_TIMEOUT_S)"
+        if now > self.ends:
+            raise FetchError(f"timed out: {url} sent {human_size(received)} in {self.limit:g} s, {limit}")
+        elapsed = now - started
+        if (
+            declared
+            and received
+            and elapsed > self.limit / 10
+            and elapsed * declared / received > self.limit * _TOO_SLOW
+        ):
+            rate = human_size(int(received / elapsed))
+            needed = elapsed * declared / received
+            raise FetchError(
+                f"too slow: {url} sends {rate}/s; its {human_size(declared)} would take about {needed:.0f} s, "
+                f"over {limit}"
+            )
+
+
+_TOO_SLOW = 1.5  # a projected time this many times the limit gives up early
+
+
+@dataclass(frozen=True)
 class _Target:
     url: httpx.URL  # the URL with its host replaced by the checked address
     host_header: str
@@ -81,7 +118,7 @@ def fetch(
     bytes cannot hold it forever. ``verify`` is httpx's: an SSLContext trusts a private CA.
     """
     policy = _AddressPolicy(allow_private, tuple(ipaddress.ip_network(n) for n in allowed_networks))
-    deadline = time.monotonic() + (total_timeout if total_timeout is not None else timeout * 10)
+    deadline = _Deadline.starting_now(total_timeout if total_timeout is not None else timeout * 10)
     headers = {"User-Agent": USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
@@ -165,7 +202,7 @@ def _get(
     headers: dict[str, str],
     url: str,
     max_bytes: int,
-    deadline: float,
+    deadline: _Deadline,
     timeout: float,
 ) -> FetchResult | str:
     """One request: a FetchResult, or the absolute URL a redirect points to."""
@@ -191,7 +228,7 @@ def _read(
     response: httpx.Response,
     url: str,
     max_bytes: int,
-    deadline: float,
+    deadline: _Deadline,
     timeout: float,
     sent: dict[str, str],
 ) -> FetchResult | str:
@@ -212,12 +249,12 @@ def _read(
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(over_cap_message(f"response from {url}", int(declared), max_bytes))
     body = bytearray()
+    started = time.monotonic()
     for chunk in response.iter_bytes():
         body += chunk
         if len(body) > max_bytes:
             raise FetchError(over_cap_message(f"response from {url}", None, max_bytes))
-        if time.monotonic() > deadline:
-            raise FetchError(f"timed out: {url} took longer than the whole-download limit")
+        deadline.check(url, len(body), int(declared) if declared.isdigit() else None, started)
     return FetchResult(
         "fetched",
         bytes(body),

@@ -80,6 +80,17 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 return
 
+    def _route_slow_declared(self) -> None:  # 50 MB announced, 1 KB every 20 ms (50 KB/s)
+        self.send_response(200)
+        self.send_header("Content-Length", str(50 * 2**20))
+        self.end_headers()
+        while not self.release.wait(0.02):
+            try:
+                self.wfile.write(bytes(1024))
+                self.wfile.flush()
+            except OSError:
+                return
+
     def _route_big(self) -> None:  # no Content-Length: the cap must stop the stream itself
         self.send_response(200)
         self.end_headers()
@@ -221,8 +232,23 @@ def test_slow_server_times_out(server: str) -> None:
 
 
 def test_dripping_server_hits_the_whole_download_limit(server: str) -> None:
-    with pytest.raises(FetchError, match=r"took longer than the whole-download limit$"):
+    with pytest.raises(
+        FetchError,
+        match=r"^timed out: http://127\.0\.0\.1:\d+/drip sent \d+ bytes in 0\.5 s, "
+        r"the whole-download limit of 0\.5 s \(10 × REGTRACK_FETCH_TIMEOUT_S\)$",
+    ):
         fetch(f"{server}/drip", timeout=5, total_timeout=0.5, allowed_networks=LOOPBACK)
+
+
+def test_a_download_too_slow_for_its_length_is_told_so_early(server: str) -> None:
+    """50 MB at 50 KB/s would take ~17 minutes: said once a tenth of the limit has passed, with
+    the rate, the estimate and the limit, instead of after the whole limit without a word."""
+    with pytest.raises(FetchError) as caught:
+        fetch(f"{server}/slow-declared", timeout=5, total_timeout=30, allowed_networks=LOOPBACK)
+    message = str(caught.value)
+    assert message.startswith(f"too slow: {server}/slow-declared sends ")
+    assert "/s; its 50 MB would take about " in message
+    assert message.endswith(" s, over the whole-download limit of 30 s (10 × REGTRACK_FETCH_TIMEOUT_S)")
 
 
 def test_stream_over_the_cap_is_dropped(server: str) -> None:
