@@ -140,13 +140,14 @@ def _print_urls(host: str, port: int, api_url: str, run_url: str) -> None:
 def _serve_web(settings: Settings, host: str, port: int, prefect: Any) -> None:
     try:
         from web.app import create_app
+        from web.serving import UVICORN_OPTIONS
     except ImportError as exc:
         out.print(f"[yellow]the web UI is not available in this version ({exc}); serving Prefect only[/]")
         _wait_for_children(prefect)
         return
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **UVICORN_OPTIONS)
 
 
 def _wait_for_children(prefect: Any) -> None:

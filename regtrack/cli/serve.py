@@ -23,6 +23,7 @@ def serve_cmd(
 
     from web.app import create_app  # fastapi loads only for this command
     from web.security import admin_token_problem
+    from web.serving import UVICORN_OPTIONS
 
     settings = ctx.obj.settings
     if problem := admin_token_problem(settings.admin_token):
@@ -33,7 +34,14 @@ def serve_cmd(
     ctx.obj.engine()  # migrates to the newest schema before the first request
     out.print(f"regtrack web UI at http://{host}:{port} (OpenAPI: /openapi.json); Ctrl-C stops it")
     if count == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=True,
+            **UVICORN_OPTIONS,
+        )
         return
     # Each worker process builds its app from the environment: hand it the database chosen here.
     os.environ["REGTRACK_DATABASE_URL"] = settings.database_url
@@ -45,6 +53,7 @@ def serve_cmd(
         port=port,
         log_level="warning",
         proxy_headers=True,
+        **UVICORN_OPTIONS,
     )
 
 
