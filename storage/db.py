@@ -19,7 +19,7 @@ from storage.errors import DatabaseError
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration (storage/migrations/versions), kept in step by tests/storage: a database
 # already there is used without importing Alembic, which costs a command ~0.4 s of start-up.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -347,3 +348,27 @@ class RateMark(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Job(Base):
+    """A re-ingest started from the admin page, visible to every web worker (``storage.jobs``).
+    At most one runs at a time: the partial unique index admits one ``running`` row. Operational
+    state: not exported."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index(
+            "ux_jobs_one_running",
+            "kind",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "reingest"
+    compilation_ids: Mapped[list[int] | None] = mapped_column(JSON)  # None: every compilation
+    status: Mapped[str] = mapped_column(String(10))  # running | done | failed
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text, default="")

@@ -23,7 +23,7 @@ from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, func, insert, l
 from sqlalchemy.orm import Session
 
 from storage.errors import StorageError
-from storage.models import Base, DataVersion, RateMark
+from storage.models import Base, DataVersion, Job, RateMark
 
 FORMAT = "regtrack-export"
 FORMAT_VERSION = 1
@@ -33,7 +33,9 @@ BATCH_BYTES = 16 * 2**20  # a batch of blobs is flushed before it holds more tha
 
 # data_version is bookkeeping, not data: each database counts its own writes.
 TABLES: tuple[Table, ...] = tuple(
-    t for t in Base.metadata.sorted_tables if t not in (DataVersion.__table__, RateMark.__table__)
+    t
+    for t in Base.metadata.sorted_tables
+    if t not in (DataVersion.__table__, RateMark.__table__, Job.__table__)
 )
 _ORDER = {table.name: index for index, table in enumerate(TABLES)}
 

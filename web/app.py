@@ -55,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
-    app.state.jobs = JobBoard()  # re-ingest jobs started from the admin page
+    app.state.jobs = JobBoard(
+        app.state.engine
+    )  # re-ingest jobs started from the admin page, shared by workers
     # The last added runs first: the access log, SecurityHeaders, the page cache, admission control.
     app.add_middleware(Admission, limit=ROUTE_CONCURRENCY)
     query_names: set[str] = set()  # filled below, once the routes are in; read by the cache per request

@@ -1,17 +1,17 @@
-"""Re-ingest jobs started from the admin page: run in a background thread, state kept in memory.
+"""Re-ingest jobs started from the admin page: run in a background thread of the worker that
+took the request, state kept in the database (``storage.jobs``) so that every web worker shows
+the same jobs, ids never collide, and one re-ingest runs at a time across workers.
 
 The job calls what `regtrack reingest` calls (``run_reingest``: a Prefect deployment run when
-a server is configured, else the pipeline in this process); its state shows on the admin page
-(and as JSON) until the process restarts.
+a server is configured, else the pipeline in this process).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,20 +19,34 @@ from sqlalchemy import Engine
 from flows.reingest import run_reingest
 from regtrack import errors
 from regtrack.settings import Settings
+from storage import jobs as stored
+from storage.db import transaction
+from storage.models import Job as JobRow
 
-_ids = itertools.count(1)
+KIND = "reingest"
 
 Reingest = Callable[[Engine, Settings, "list[int] | None"], Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
     id: int
     compilation_ids: list[int] | None
-    status: str = "running"  # running | done | failed
-    started_at: str = field(default_factory=lambda: _now())
-    finished_at: str | None = None
-    summary: str = ""
+    status: str  # running | done | failed
+    started_at: str
+    finished_at: str | None
+    summary: str
+
+    @classmethod
+    def of(cls, row: JobRow) -> Job:
+        return cls(
+            row.id,
+            row.compilation_ids,
+            row.status,
+            _iso(row.started_at) or "",
+            _iso(row.finished_at),
+            row.summary,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -45,8 +59,14 @@ class Job:
         }
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat(timespec="seconds")
 
 
 def describe(result: Any) -> str:
@@ -59,40 +79,42 @@ def describe(result: Any) -> str:
 
 
 class JobBoard:
-    """The jobs of this process; at most one re-ingest runs at a time."""
+    """The re-ingest jobs of every worker on this database; at most one runs at a time."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._jobs: dict[int, Job] = {}
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def running(self) -> Job | None:
-        with self._lock:
-            return next((j for j in self._jobs.values() if j.status == "running"), None)
+        with transaction(self.engine) as session:
+            row = stored.running_job(session, KIND)
+            return Job.of(row) if row else None
 
     def recent(self, limit: int = 10) -> list[Job]:
-        with self._lock:
-            return sorted(self._jobs.values(), key=lambda j: j.id, reverse=True)[:limit]
+        with transaction(self.engine) as session:
+            return [Job.of(row) for row in stored.recent_jobs(session, limit)]
 
     def get(self, job_id: int) -> Job | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+        with transaction(self.engine) as session:
+            row = stored.get_job(session, job_id)
+            return Job.of(row) if row else None
 
     def start(
         self, engine: Engine, settings: Settings, compilation_ids: list[int] | None
     ) -> tuple[Job, bool]:
         """Start a re-ingest (or return the one already running); True when a new one started."""
-        with self._lock:
-            busy = next((j for j in self._jobs.values() if j.status == "running"), None)
-            if busy is not None:
-                return busy, False
-            job = Job(id=next(_ids), compilation_ids=compilation_ids)
-            self._jobs[job.id] = job
-        run = run_reingest
-        thread = threading.Thread(
-            target=self._run, args=(job, run, engine, settings), name=f"reingest-{job.id}", daemon=True
-        )
-        thread.start()
-        return job, True
+        with transaction(self.engine, write=True) as session:
+            row, started = stored.start_job(session, KIND, compilation_ids, _now())
+            session.flush()
+            job = Job.of(row)
+        if started:
+            thread = threading.Thread(
+                target=self._run,
+                args=(job, run_reingest, engine, settings),
+                name=f"reingest-{job.id}",
+                daemon=True,
+            )
+            thread.start()
+        return job, started
 
     def _run(self, job: Job, run: Reingest, engine: Engine, settings: Settings) -> None:
         try:
@@ -101,5 +123,5 @@ class JobBoard:
             status, summary = "failed", errors.one_line(exc)
         else:
             status, summary = "done", describe(result)
-        with self._lock:
-            job.status, job.summary, job.finished_at = status, summary, _now()
+        with transaction(self.engine, write=True) as session:
+            stored.finish_job(session, job.id, status, summary, _now())

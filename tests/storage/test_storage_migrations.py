@@ -17,13 +17,13 @@ from tests.support.reliability import finish, regtrack_process
 
 
 def test_upgrade_downgrade_upgrade(engine) -> None:
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0008"
     downgrade(engine, "0001")
     assert "deliveries" not in inspect(engine).get_table_names()
     assert "documents" in inspect(engine).get_table_names()
     upgrade(engine)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0008"
 
 
 def test_derived_version_columns_migrate_both_ways(engine) -> None:
@@ -139,8 +139,8 @@ def test_unreachable_database_is_one_line(cli) -> None:
 
 
 def test_db_cli_upgrade_and_current(cli, db_url) -> None:
-    assert cli("--db", db_url, "db", "upgrade").stdout.strip() == "database at revision 0007"
-    assert cli("--db", db_url, "db", "current").stdout.strip() == "0007"
+    assert cli("--db", db_url, "db", "upgrade").stdout.strip() == "database at revision 0008"
+    assert cli("--db", db_url, "db", "current").stdout.strip() == "0008"
 
 
 def test_sqlite_default_is_wal_with_foreign_keys(tmp_path) -> None:

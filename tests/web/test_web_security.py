@@ -234,3 +234,44 @@ def test_redirects_never_leave_the_site_whatever_the_host_header(client: TestCli
         assert path != "/documents/" or location == "/documents"
     else:
         assert answer.status_code == 404
+
+
+def test_reingest_jobs_are_shared_by_every_worker(web_settings: Settings) -> None:
+    """Two apps on one database stand for `serve --workers 2`: a job started through one is
+    polled through the other, a second start on either while it runs answers 409 with the same
+    job, and ids never collide. A job left running by a worker that died stops blocking after
+    storage.jobs.STALE_AFTER."""
+    import datetime as dt
+
+    from storage.db import transaction
+    from storage.jobs import STALE_AFTER, start_job
+
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    one, other = create_app(web_settings), create_app(web_settings)
+    try:
+        with TestClient(one) as first, TestClient(other) as second:
+            started = first.post("/admin/reingest", data={"compilation_id": "4"}, headers=headers)
+            assert started.status_code == 202
+            job = started.json()["job"]
+            state = _wait_for_job(second, job["id"], headers)  # polled on the other worker
+            assert state["status"] == "done" and state["id"] == job["id"]
+
+            # A job running on "a third worker": both refuse to start another and name it.
+            with transaction(one.state.engine, write=True) as session:
+                held, _ = start_job(session, "reingest", None, dt.datetime.now(dt.UTC))
+                session.flush()
+                held_id = held.id
+            for client in (first, second):
+                busy = client.post("/admin/reingest", headers=headers)
+                assert busy.status_code == 409 and busy.json()["job"]["id"] == held_id
+
+            # That worker died long ago: its job is given up and a new one starts, with a new id.
+            with transaction(one.state.engine, write=True) as session:
+                session.get(type(held), held_id).started_at = dt.datetime.now(dt.UTC) - STALE_AFTER * 2
+            fresh = second.post("/admin/reingest", data={"compilation_id": "4"}, headers=headers)
+            assert fresh.status_code == 202 and fresh.json()["job"]["id"] not in (job["id"], held_id)
+            assert first.get(f"/admin/jobs/{held_id}", headers=headers).json()["status"] == "failed"
+            _wait_for_job(first, fresh.json()["job"]["id"], headers)
+    finally:
+        one.state.engine.dispose()
+        other.state.engine.dispose()
