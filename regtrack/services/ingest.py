@@ -109,7 +109,8 @@ def ingest_bytes(
     if already is not None and not force:
         return IngestOutcome(already, sha256(data), origin, "unchanged")
     # Bytes that are not a document at all (binary, corrupt PDF, wrong encoding) leave no trace;
-    # bytes that decode but fail to parse are kept with the error, so a parser fix can re-run them.
+    # bytes that decode but fail to parse are kept with the error only when a source brought them
+    # (``_record_failure``).
     decoded = decode(data, filename=origin, max_bytes=settings.max_input_bytes)
     compilation_id, digest, done = _register(engine, data, origin, source_id)
     if done and not force:
@@ -242,11 +243,22 @@ def _record_success(
 
 
 def _record_failure(engine: Engine, compilation_id: int, exc: BaseException) -> None:
+    """A compilation that never parsed: kept as ``failed`` with its bytes when a followed source
+    brought it (its feed may not list it again, and a parser fix can re-run it); dropped when it was
+    given by hand, whose giver holds the file and has the error, so junk leaves nothing stored."""
     with transaction(engine, write=True) as session:
         comp = session.get(Compilation, compilation_id)
-        if comp is not None and comp.status != "ingested":
-            comp.status = "failed"
-            comp.error = one_line(exc)
+        if comp is None or comp.status == "ingested":
+            return
+        if comp.source_id is None:
+            blob = session.get(Blob, comp.sha256)
+            session.delete(comp)
+            session.flush()
+            if blob is not None:
+                session.delete(blob)
+            return
+        comp.status = "failed"
+        comp.error = one_line(exc)
 
 
 def stored_bytes(session: Session, compilation_id: int) -> tuple[bytes, str]:

@@ -220,3 +220,20 @@ def test_counts_are_per_source(engine, settings, site):
             session.execute(select(Compilation.source_id, func.count()).group_by(Compilation.source_id)).all()
         )
     assert rows == {a: 1, b: 1}
+
+
+def test_an_item_that_does_not_parse_is_kept_as_failed_for_a_parser_fix(engine, settings, site):
+    """Bytes a source brought that decode but hold no document stay stored as a failed
+    compilation (the feed may never list them again; `reingest` can retry them after a parser
+    fix). The same bytes given by hand leave nothing: test_ingest_cli."""
+    feed = site.put_feed("/feed.atom", ["/c/notes.txt"])
+    site.put("/c/notes.txt", "今天天气很好。\n我们去公园散步。\n".encode())
+    sid = follow(engine, feed)
+
+    report = sources.poll_source(engine, settings, sid)
+
+    assert [i.status for i in report.items] == ["failed"]
+    with transaction(engine) as session:
+        (kept,) = session.scalars(select(Compilation)).all()
+        assert (kept.status, kept.source_id) == ("failed", sid)
+        assert kept.error.startswith("no document found")
