@@ -6,6 +6,7 @@ benchmark all build the app through it.
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,28 @@ def _query_names(modules: tuple[Any, ...]) -> set[str]:
     return names
 
 
+# Starlette's refusals of an oversized form (request.form()), said in the pages' language.
+_FORM_LIMITS = (
+    (
+        re.compile(r"(?:Field|Part) exceeded maximum size of (\d+)KB\."),
+        "表单中有一项超过了 {} KB 的上限，请缩短后再提交。",
+    ),
+    (re.compile(r"Too many fields\. Maximum number of fields is (\d+)\."), "表单的项目太多（上限 {} 项）。"),
+    (
+        re.compile(r"Too many files\. Maximum number of files is (\d+)\."),
+        "表单附带的文件太多（上限 {} 个）。",
+    ),
+)
+
+
+def _form_limit_in_chinese(detail: str) -> str:
+    for pattern, chinese in _FORM_LIMITS:
+        match = pattern.fullmatch(detail)
+        if match:
+            return chinese.format(match[1])
+    return detail
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
@@ -120,6 +143,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         detail = str(exc.detail)
         if not _wants_json(request) and detail == HTTPStatus(exc.status_code).phrase:
             detail = PLAIN_ERRORS.get(exc.status_code, detail)
+        elif not _wants_json(request):
+            detail = _form_limit_in_chinese(detail)
         response = _error(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
