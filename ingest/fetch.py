@@ -74,14 +74,11 @@ class _Deadline:
         if now > self.ends:
             raise FetchError(f"timed out: {url} sent {human_size(received)} in {self.limit:g} s, {limit}")
         elapsed = now - started
-        if (
-            declared
-            and received
-            and elapsed > self.limit / 10
-            and elapsed * declared / received > self.limit * _TOO_SLOW
-        ):
+        if not (declared and received and elapsed > self.limit / 10):
+            return
+        needed = elapsed * declared / received  # at the rate so far
+        if needed > self.limit * _TOO_SLOW:
             rate = human_size(int(received / elapsed))
-            needed = elapsed * declared / received
             raise FetchError(
                 f"too slow: {url} sends {rate}/s; its {human_size(declared)} would take about {needed:.0f} s, "
                 f"over {limit}"

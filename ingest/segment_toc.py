@@ -31,20 +31,24 @@ class TocEntry:
     doc_number: str | None  # canonical, when the entry cites one
 
 
-def is_contents_entry(line: str) -> bool:
-    """A line of a table of contents: a Chinese title with its page number before or after it."""
+def _entry_title(line: str) -> str | None:
+    """The title of a contents line (a Chinese title with its page number before or after it)."""
     match = _PAGE_FIRST_RE.match(line) or _PAGE_LAST_RE.match(line)
-    return bool(match and _CJK.search(match["title"]))
+    return match["title"] if match and _CJK.search(match["title"]) else None
+
+
+def is_contents_entry(line: str) -> bool:
+    return _entry_title(line) is not None
 
 
 def toc_entries(lines: list[str], start: int, end: int) -> list[TocEntry]:
     """Contents entries with Chinese titles between ``start`` and ``end`` (0-based, end exclusive)."""
     entries = []
     for i in range(start, end):
-        match = _PAGE_FIRST_RE.match(lines[i]) or _PAGE_LAST_RE.match(lines[i])
-        if not match or not _CJK.search(match["title"]):
+        found = _entry_title(lines[i])
+        if found is None:
             continue
-        title = match["title"].strip()
+        title = found.strip()
         number = DOC_NUMBER_RE.search(title)
         canonical = canonical_doc_number(number.group()) if number else None
         if number:

@@ -29,7 +29,8 @@ def start_job(
         with session.begin_nested():
             session.add(job)
     except IntegrityError:  # the partial unique index: another worker's job is running
-        running = session.scalars(select(Job).where(Job.kind == kind, Job.status == "running")).one()
+        running = running_job(session, kind)
+        assert running is not None  # the index refused ours because this row exists
         return running, False
     return job, True
 

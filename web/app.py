@@ -56,24 +56,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
-    app.state.jobs = JobBoard(
-        app.state.engine
-    )  # re-ingest jobs started from the admin page, shared by workers
+    app.state.jobs = JobBoard(app.state.engine)  # admin re-ingest jobs, shared by every worker
     # The last added runs first: the access log, SecurityHeaders, the page cache, admission control.
     app.add_middleware(Admission, limit=ROUTE_CONCURRENCY)
-    query_names: set[str] = set()  # filled below, once the routes are in; read by the cache per request
     app.add_middleware(
         PageCache,
         engine=app.state.engine,
         max_bytes=settings.page_cache_mb * 1024 * 1024,
-        query_names=query_names,
+        query_names=_query_names(ROUTERS),
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
-    query_names.update(_query_names(ROUTERS))
     _add_error_handlers(app)
     return app
 

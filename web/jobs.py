@@ -84,11 +84,6 @@ class JobBoard:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def running(self) -> Job | None:
-        with transaction(self.engine) as session:
-            row = stored.running_job(session, KIND)
-            return Job.of(row) if row else None
-
     def recent(self, limit: int = 10) -> list[Job]:
         with transaction(self.engine) as session:
             return [Job.of(row) for row in stored.recent_jobs(session, limit)]
@@ -98,9 +93,7 @@ class JobBoard:
             row = stored.get_job(session, job_id)
             return Job.of(row) if row else None
 
-    def start(
-        self, engine: Engine, settings: Settings, compilation_ids: list[int] | None
-    ) -> tuple[Job, bool]:
+    def start(self, settings: Settings, compilation_ids: list[int] | None) -> tuple[Job, bool]:
         """Start a re-ingest (or return the one already running); True when a new one started."""
         with transaction(self.engine, write=True) as session:
             row, started = stored.start_job(session, KIND, compilation_ids, _now())
@@ -109,7 +102,7 @@ class JobBoard:
         if started:
             thread = threading.Thread(
                 target=self._run,
-                args=(job, run_reingest, engine, settings),
+                args=(job, run_reingest, self.engine, settings),
                 name=f"reingest-{job.id}",
                 daemon=True,
             )

@@ -107,9 +107,7 @@ async def reingest(request: Request, settings: Settings = Depends(get_settings))
     form = await request.form()
     raw = form.get("compilation_id")
     ids = [int(raw)] if isinstance(raw, str) and raw.isdigit() else None
-    job, started = await run_in_threadpool(
-        request.app.state.jobs.start, request.app.state.engine, settings, ids
-    )
+    job, started = await run_in_threadpool(request.app.state.jobs.start, settings, ids)
     if bearer_admin(request) or "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"job": job.as_json(), "started": started}, status_code=202 if started else 409)
     return RedirectResponse(f"/admin?job={job.id}", status_code=303)
