@@ -23,11 +23,12 @@ from notifications.filters import (
     matching_event_ids,
 )
 from notifications.links import Links
+from notifications.message import SharedBody
 from notifications.model import EventData
-from notifications.render import DigestBody, Fragments, render_digest_body
+from notifications.render import Fragments, frame_start, render_digest_body
 
 MAX_FILTERS = 20_000  # compiled filters kept; beyond that the cache starts over
-MAX_BODIES = 256  # rendered digest bodies kept (least recently used first out), ~100 KB each
+MAX_BODIES = 256  # encoded digest bodies kept (least recently used first out), ~100 KB each
 
 
 class Catalog:
@@ -40,7 +41,7 @@ class Catalog:
         self._filters: dict[str, CompiledFilter] = {}
         self._periods: dict[str, list[EventKeys]] = {}
         self._matched: dict[tuple[CompiledFilter, str], tuple[int, ...]] = {}
-        self._bodies: OrderedDict[tuple[str, tuple[int, ...]], DigestBody] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, tuple[int, ...]], SharedBody] = OrderedDict()
         self._fragments: Fragments | None = None
         self._lock = threading.Lock()  # sending workers share the body cache
 
@@ -114,8 +115,9 @@ class Catalog:
     def digest(self, label: str, events: Iterable[EventData]) -> Digest:
         return build_digest(label, events, self._diffs)
 
-    def body(self, label: str, events: list[EventData], links: Links) -> DigestBody:
-        """The rendered digest body for these events, shared by subscribers who match the same."""
+    def shared(self, label: str, events: list[EventData], links: Links) -> SharedBody:
+        """The digest for these events up to its footer, rendered and encoded once for every
+        subscriber who matches the same events (see ``notifications.message.SharedBody``)."""
         key = (label, tuple(e.id for e in events))
         with self._lock:
             found = self._bodies.get(key)
@@ -125,7 +127,9 @@ class Catalog:
             if self._fragments is None or self._fragments.links != links:
                 self._fragments = Fragments(links)
             fragments = self._fragments
-        found = render_digest_body(self.digest(label, events), links, fragments)  # outside the lock
+        # Rendered outside the lock: other workers go on meanwhile.
+        start = frame_start(render_digest_body(self.digest(label, events), links, fragments))
+        found = SharedBody.of(start.subject, start.text, start.html)
         with self._lock:
             self._bodies[key] = found
             if len(self._bodies) > MAX_BODIES:

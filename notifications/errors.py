@@ -31,3 +31,7 @@ class TransportError(NotificationError):
 
 class ChatError(NotificationError):
     """An Apprise URL is invalid or its service refused the message."""
+
+
+class SendingFailed(NotificationError):
+    """A process sending digests stopped with an error; rows it did not send wait for the next run."""

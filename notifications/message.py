@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import email
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,13 @@ class Outgoing:
         return email.message_from_bytes(self.data, policy=policy.default)  # type: ignore[return-value]
 
 
+def read_rendered(msg: EmailMessage) -> Rendered:
+    """Subject, text and HTML read back from a built message."""
+    text, html = (msg.get_body((subtype,)) for subtype in ("plain", "html"))
+    assert text is not None and html is not None, "a regtrack message has both parts"
+    return Rendered(str(msg["Subject"]), text.get_content(), html.get_content())
+
+
 def sender_address(mail_from: str) -> str:
     """The bare address of the configured sender ("regtrack <a@b>" -> "a@b")."""
     address = parseaddr(mail_from)[1]
@@ -55,21 +63,66 @@ def _folded(name: str, value: str) -> bytes:
     return POLICY.fold_binary(*POLICY.header_store_parse(name, value))
 
 
+@lru_cache(maxsize=4)
+def _date(when: datetime) -> bytes:
+    """The Date header, to the second (a run writes many messages a second)."""
+    return _raw("Date", format_datetime(when))
+
+
 def _raw(name: str, value: str) -> bytes:
     """An ASCII header written as is: long URLs must stay clickable (RFC 2369), not encoded."""
     return f"{name}: {value}\r\n".encode("ascii")
 
 
+_LINE = re.compile(rb".{1,76}", re.DOTALL)
+
+
 def _base64_lines(data: bytes) -> bytes:
-    """Base64 in 76-character CRLF lines (RFC 2045), encoded in one call."""
-    flat = binascii.b2a_base64(data, newline=False)
-    return b"".join(flat[i : i + 76] + b"\r\n" for i in range(0, len(flat), 76))
+    """Base64 in lines of at most 76 characters, each ended by CRLF (RFC 2045), in C."""
+    lines = _LINE.findall(binascii.b2a_base64(data, newline=False))
+    return b"\r\n".join(lines) + b"\r\n" if lines else b""
 
 
-def _part(subtype: str, text: str) -> bytes:
-    body = _base64_lines(text.encode("utf-8"))
+@dataclass(frozen=True)
+class Base64Start:
+    """A text part's beginning, base64-encoded once for every message that continues it.
+
+    Base64 works on 3-byte groups, so the encoding of a concatenation is the concatenation of
+    the encodings when the first piece is a whole number of groups: the start is encoded up to
+    its last whole group, and the 0–2 bytes left over go with each message's own ending.
+    """
+
+    lines: bytes
+    rest: bytes
+
+    @classmethod
+    def of(cls, text: str) -> Base64Start:
+        data = text.encode("utf-8")
+        cut = len(data) - len(data) % 3
+        return cls(_base64_lines(data[:cut]), data[cut:])
+
+    def then(self, ending: str) -> bytes:
+        """The whole part's base64: this start, then ``ending``."""
+        return self.lines + _base64_lines(self.rest + ending.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class SharedBody:
+    """What every recipient of one digest body shares, encoded once: subject, text, HTML."""
+
+    subject: str
+    subject_header: bytes
+    text: Base64Start
+    html: Base64Start
+
+    @classmethod
+    def of(cls, subject: str, text: str, html: str) -> SharedBody:
+        return cls(subject, _folded("Subject", subject), Base64Start.of(text), Base64Start.of(html))
+
+
+def _part(subtype: str, encoded: bytes) -> bytes:
     head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
-    return head.encode("ascii") + body
+    return head.encode("ascii") + encoded
 
 
 def build_message(
@@ -83,12 +136,36 @@ def build_message(
     unsubscribe_token: str | None = None,
 ) -> Outgoing:
     """multipart/alternative (plain text first, HTML preferred) with the list headers."""
+    return assemble(
+        SharedBody.of(rendered.subject, rendered.text, rendered.html),
+        mail_from=mail_from,
+        to=to,
+        msg_id=msg_id,
+        when=when,
+        unsubscribe_url=unsubscribe_url,
+        unsubscribe_token=unsubscribe_token,
+    )
+
+
+def assemble(
+    shared: SharedBody,
+    *,
+    text_end: str = "",
+    html_end: str = "",
+    mail_from: str,
+    to: str,
+    msg_id: str,
+    when: datetime,
+    unsubscribe_url: str | None = None,
+    unsubscribe_token: str | None = None,
+) -> Outgoing:
+    """The message whose text and HTML are the shared ones followed by ``text_end``/``html_end``."""
     boundary = f"=_regtrack_{secrets.token_hex(12)}"  # "=_" never starts a base64 line
     headers = [
         _folded("From", mail_from),
         _raw("To", to),
-        _folded("Subject", rendered.subject),
-        _raw("Date", format_datetime(when)),
+        shared.subject_header,
+        _date(when),
         _raw("Message-ID", msg_id),
         _raw("Auto-Submitted", "auto-generated"),
     ]
@@ -109,9 +186,9 @@ def build_message(
             *headers,
             b"\r\n",
             sep,
-            _part("plain", rendered.text),
+            _part("plain", shared.text.then(text_end)),
             sep,
-            _part("html", rendered.html),
+            _part("html", shared.html.then(html_end)),
             f"--{boundary}--\r\n".encode("ascii"),
         )
     )

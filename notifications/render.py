@@ -34,6 +34,7 @@ def _env(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,  # a block tag's own line leaves no blank line; indentation is kept
         keep_trailing_newline=True,
+        auto_reload=False,  # templates are part of the release: no stat() per rendered email
     )
 
 
@@ -95,25 +96,53 @@ def render_digest_body(digest: Digest, links: Links, fragments: Fragments | None
     for key, title, attribute, macro, listed in GROUP_LAYOUT:
         parts = [fragments.get(macro, item) for item in getattr(shown, attribute)]
         group = {"title": title, "count": counts[key], "more": shown.more(key), "listed": listed}
-        html_groups.append({**group, "fragments": [html for html, _ in parts]})
-        text_groups.append({**group, "fragments": [text for _, text in parts]})
+        # Each fragment on its own line, joined here rather than looped over in the template.
+        html_groups.append({**group, "listing": Markup("".join(f"{html}\n" for html, _ in parts))})
+        text_groups.append({**group, "listing": "".join(f"{text}\n" for _, text in parts)})
     html = _env(True).get_template("digest_body.html").render(digest=shown, links=links, groups=html_groups)
     text = _env(False).get_template("digest_body.txt").render(digest=shown, links=links, groups=text_groups)
     return DigestBody(subject(digest), html, _tidy(text))
 
 
-def render_frame(body: DigestBody, *, email: str, frequency: str, unsubscribe_url: str) -> Rendered:
-    """One subscriber's email around a shared body: the address and the unsubscribe link."""
+@dataclass(frozen=True)
+class FrameStart:
+    """A digest email up to its footer: the same for every subscriber of one body."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class FrameEnd:
+    """One subscriber's footer: their address, frequency and unsubscribe link."""
+
+    text: str
+    html: str
+
+
+def frame_start(body: DigestBody) -> FrameStart:
+    html = _env(True).get_template("digest_top.html").render(subject=body.subject)
+    return FrameStart(body.subject, body.text, html + body.html)
+
+
+def frame_end(*, email: str, frequency: str, unsubscribe_url: str) -> FrameEnd:
     context = {
-        "body": Markup(body.html),  # rendered above with autoescape: safe to embed as is
         "email": email,
-        "subject": body.subject,
         "unsubscribe_url": unsubscribe_url,
         "frequency_label": FREQUENCY_LABELS.get(frequency, frequency),
     }
-    html = _env(True).get_template("digest.html").render(context)
-    text = _env(False).get_template("digest.txt").render({**context, "body": body.text})
-    return Rendered(body.subject, _tidy(text), html)
+    html = _env(True).get_template("digest_end.html").render(context)
+    text = _env(False).get_template("digest_end.txt").render(context)
+    # The body's text is tidy already and ends in one newline: a blank line, then the footer.
+    return FrameEnd("\n" + _tidy(text), html)
+
+
+def render_frame(body: DigestBody, *, email: str, frequency: str, unsubscribe_url: str) -> Rendered:
+    """One subscriber's email around a shared body: the address and the unsubscribe link."""
+    start = frame_start(body)
+    end = frame_end(email=email, frequency=frequency, unsubscribe_url=unsubscribe_url)
+    return Rendered(start.subject, start.text + end.text, start.html + end.html)
 
 
 def render_digest(

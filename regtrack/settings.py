@@ -43,7 +43,7 @@ class Settings:
     admin_token: str | None
     prefect_api_url: str | None
     fetch_retries: int = 2  # retries of a failed download in the Prefect flows
-    smtp_workers: int = 4  # digests handed to the mail server in parallel (REGTRACK_SMTP_WORKERS)
+    smtp_workers: int = 2  # processes sending a large digest run, about one per core (REGTRACK_SMTP_WORKERS)
     page_cache_mb: int = (
         64  # rendered reading pages kept per web worker; 0 turns it off (REGTRACK_PAGE_CACHE_MB)
     )
@@ -103,7 +103,7 @@ def load_settings() -> Settings:
         secret_key=os.environ.get("REGTRACK_SECRET_KEY") or _local_secret(var_dir),
         admin_token=os.environ.get("REGTRACK_ADMIN_TOKEN") or None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,
-        smtp_workers=max(1, _env_number("SMTP_WORKERS", "4")),
+        smtp_workers=max(1, _env_number("SMTP_WORKERS", "2")),
         fetch_retries=_env_number("FETCH_RETRIES", "2"),
         page_cache_mb=max(0, _env_number("PAGE_CACHE_MB", "64")),
         web_workers=max(1, _env_number("WEB_WORKERS", "1")),

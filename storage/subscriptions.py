@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from linking.model import SUPERSESSION_KINDS
@@ -102,42 +102,66 @@ def list_subscriptions(session: Session, email: str | None = None) -> Sequence[S
 
 
 @dataclass(frozen=True)
+class PlannedSubscription:
+    """What planning reads of a subscription."""
+
+    id: int
+    filters: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class ActiveSubscriber:
     id: int
     email: str
     confirmed_at: datetime
-    subscriptions: tuple[Subscription, ...]
+    subscriptions: tuple[PlannedSubscription, ...]
+
+
+def _active(frequency: str) -> Select[tuple[int]]:
+    """Confirmed, still subscribed subscribers with an active subscription at this frequency."""
+    return (
+        select(Subscriber.id)
+        .join(Subscription)
+        .where(Subscriber.confirmed_at.is_not(None), Subscriber.unsubscribed_at.is_(None))
+        .where(Subscription.active.is_(True), Subscription.frequency == frequency)
+        .group_by(Subscriber.id)
+    )
+
+
+def active_subscriber_count(session: Session, frequency: str) -> int:
+    return session.scalar(select(func.count()).select_from(_active(frequency).subquery())) or 0
 
 
 def active_subscribers(session: Session, frequency: str, after_id: int, limit: int) -> list[ActiveSubscriber]:
     """The next ``limit`` confirmed subscribers (id > after_id) with an active subscription at
     this frequency, each with those subscriptions only."""
     ids = session.scalars(
-        select(Subscriber.id)
-        .join(Subscription)
-        .where(Subscriber.id > after_id, Subscriber.confirmed_at.is_not(None))
-        .where(Subscriber.unsubscribed_at.is_(None))
-        .where(Subscription.active.is_(True), Subscription.frequency == frequency)
-        .group_by(Subscriber.id)
-        .order_by(Subscriber.id)
-        .limit(limit)
+        _active(frequency).where(Subscriber.id > after_id).order_by(Subscriber.id).limit(limit)
     ).all()
     if not ids:
         return []
-    rows = session.scalars(
-        select(Subscriber)
-        .where(Subscriber.id.in_(ids))
-        .order_by(Subscriber.id)
-        .options(selectinload(Subscriber.subscriptions))
-    ).all()
-    return [
-        ActiveSubscriber(
-            s.id,
-            s.email,
-            s.confirmed_at,  # type: ignore[arg-type]
-            tuple(x for x in s.subscriptions if x.active and x.frequency == frequency),
+    # Plain columns, not ORM objects: planning reads every subscriber of a run.
+    stmt = (
+        select(
+            Subscriber.id,
+            Subscriber.email,
+            Subscriber.confirmed_at,
+            Subscription.id,
+            Subscription.filters,
+            Subscription.created_at,
         )
-        for s in rows
+        .join(Subscription)
+        .where(Subscriber.id.in_(ids), Subscription.active.is_(True), Subscription.frequency == frequency)
+        .order_by(Subscriber.id, Subscription.id)
+    )
+    found: dict[int, tuple[str, datetime, list[PlannedSubscription]]] = {}
+    for sid, email, confirmed_at, sub_id, filters, created_at in session.execute(stmt):
+        entry = found.setdefault(sid, (email, confirmed_at, []))
+        entry[2].append(PlannedSubscription(sub_id, filters or {}, created_at))
+    return [
+        ActiveSubscriber(sid, email, confirmed_at, tuple(planned))
+        for sid, (email, confirmed_at, planned) in found.items()
     ]
 
 

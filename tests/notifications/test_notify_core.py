@@ -22,7 +22,7 @@ from notifications.filters import (
 )
 from notifications.links import Links
 from notifications.marks import new_marked, old_marked
-from notifications.message import build_message, message_id
+from notifications.message import SharedBody, assemble, build_message, message_id, read_rendered
 from notifications.model import DocInfo, EventData, Filters
 from notifications.periods import (
     SHANGHAI,
@@ -31,7 +31,15 @@ from notifications.periods import (
     period_containing,
     period_from_key,
 )
-from notifications.render import render_chat, render_digest
+from notifications.render import (
+    Rendered,
+    frame_end,
+    frame_start,
+    render_chat,
+    render_digest,
+    render_digest_body,
+    render_frame,
+)
 from notifications.tokens import make_token, read_token, verify
 
 LINKS = Links("https://regtrack.test")
@@ -303,6 +311,50 @@ def test_message_has_both_parts_and_one_click_unsubscribe_headers() -> None:
     assert "国家卫生应急队伍管理办法" in parsed.get_body(("plain",)).get_content()
     assert "https://regtrack.test/documents/2" in parsed.get_body(("html",)).get_content()
     assert all(len(line) <= 998 for line in msg.data.split(b"\r\n"))
+
+
+@given(
+    start=st.text(alphabet=st.sampled_from("ab\n文号《》é"), max_size=40),
+    end=st.text(alphabet=st.sampled_from("xy\n退订é"), max_size=20),
+)
+def test_a_shared_start_and_an_own_ending_encode_as_one_text(start: str, end: str) -> None:
+    # Whatever the start's length in bytes (0, 1 or 2 past a whole base64 group, with
+    # multi-byte characters across the seam), the part decodes to start + end exactly.
+    shared = SharedBody.of("主题", start, "<p>" + start)
+    msg = assemble(
+        shared,
+        text_end=end,
+        html_end=end + "</p>",
+        mail_from="regtrack <digest@regtrack.test>",
+        to="a@example.org",
+        msg_id="<m@regtrack.test>",
+        when=datetime(2024, 4, 1, tzinfo=UTC),
+    )
+    assert read_rendered(msg.as_email()) == Rendered("主题", start + end, "<p>" + start + end + "</p>")
+    body_lines = msg.data.split(b"base64\r\n\r\n", 1)[1].split(b"\r\n")
+    assert all(len(line) <= 76 for line in body_lines)
+
+
+def test_a_digest_built_from_the_shared_body_is_the_rendered_digest() -> None:
+    events = [EventData(1, "new_document", NEW), EventData(2, "repealed", OLD, related=NEW)]
+    body = render_digest_body(build_digest("2024年3月", events, {}), LINKS)
+    start = frame_start(body)
+    end = frame_end(email="a@example.org", frequency="weekly", unsubscribe_url="https://u/1?a=b&c")
+    msg = assemble(
+        SharedBody.of(start.subject, start.text, start.html),
+        text_end=end.text,
+        html_end=end.html,
+        mail_from="regtrack <digest@regtrack.test>",
+        to="a@example.org",
+        msg_id="<m@regtrack.test>",
+        when=datetime(2024, 4, 1, tzinfo=UTC),
+    )
+    expected = render_frame(
+        body, email="a@example.org", frequency="weekly", unsubscribe_url="https://u/1?a=b&c"
+    )
+    assert read_rendered(msg.as_email()) == expected
+    assert "https://u/1?a=b&amp;c" in expected.html and "退订：https://u/1?a=b&c" in expected.text
+    assert "\n\n--\n您收到这封邮件，是因为 a@example.org 订阅了 regtrack 法规动态（每周）。" in expected.text
 
 
 def test_chat_summary_is_short() -> None:

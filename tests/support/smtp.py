@@ -1,6 +1,6 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives (no tests here).
 
-It can hold the n-th message until released, or refuse everything after n messages and stop
+It advertises PIPELINING unless told not to (so both ways of sending are tested). It can hold the n-th message until released, or refuse everything after n messages and stop
 (a server going down mid-run); subclasses override aiosmtpd hooks to refuse in other ways."""
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from tests.support.net import free_port, wait_until
 class SmtpSink:
     """An aiosmtpd handler that records every message; ``url`` is set while it is served."""
 
-    def __init__(self, block_on: int | None = None, down_after: int | None = None) -> None:
+    def __init__(
+        self, block_on: int | None = None, down_after: int | None = None, pipelining: bool = True
+    ) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.pipelining = pipelining  # advertise RFC 2920, as real mail servers do
         self.block_on = block_on
         self.down_after = down_after
         self.blocked = threading.Event()
@@ -33,6 +36,14 @@ class SmtpSink:
         self.lock = threading.Lock()
         self.port = 0
         self.url = ""
+
+    async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:  # aiosmtpd reads commands in order, so it copes with pipelining
+            responses = [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return responses
 
     async def handle_MAIL(  # noqa: N802 (aiosmtpd's hook name)
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]

@@ -27,14 +27,22 @@ from notifications.filters import (
     matching_event_ids,
 )
 from notifications.links import Links
-from notifications.message import build_message, message_id, sender_address
+from notifications.message import build_message, message_id, read_rendered, sender_address
 from notifications.model import EventData
 from notifications.periods import aware, check_frequency, period_containing, period_from_key
 from notifications.render import Rendered, render_confirmation
 from notifications.tokens import make_token, read_token, verify
 from notifications.transport import MaybeSent, NotSent, open_transport
 from regtrack.services.digests.planner import plan_due
-from regtrack.services.digests.sender import MailConfig, SendReport, digest_message, fill_events, send_outbox
+from regtrack.services.digests.pool import PARALLEL_FROM, SenderPool
+from regtrack.services.digests.sender import (
+    MailConfig,
+    SendReport,
+    count_left_pending,
+    digest_message,
+    fill_events,
+    send_share,
+)
 from regtrack.settings import Settings
 from storage import outbox
 from storage import subscriptions as subs
@@ -247,7 +255,7 @@ def preview(engine: Engine, settings: Settings, email: str, period: str | None =
     matched = matching_event_ids(filters, catalog.keys(events))
     chosen_events = fill_events(engine, catalog, matched)
     msg_id = message_id(settings.mail_from, "preview", subscriber_id, chosen.key)
-    rendered, msg = digest_message(
+    msg = digest_message(
         mail_config(settings),
         catalog,
         subscriber_id=subscriber_id,
@@ -257,7 +265,8 @@ def preview(engine: Engine, settings: Settings, email: str, period: str | None =
         events=chosen_events,
         msg_id=msg_id,
     )
-    return Preview(email, chosen.key, tuple(matched), rendered, msg.as_email())
+    sent = msg.as_email()  # what the preview shows is read back from what would be sent
+    return Preview(email, chosen.key, tuple(matched), read_rendered(sent), sent)
 
 
 def atom(
@@ -312,17 +321,33 @@ def send_due(
     ``now`` decides which periods are complete (default: the current time). ``retry_delays``
     are the waits for a mail server that goes away mid-run before the run stops; rows not
     tried stay ``pending`` for the next run. ``workers`` (default REGTRACK_SMTP_WORKERS)
-    send in parallel; with one, messages go out strictly in outbox order.
+    processes send a large run in parallel (see ``pool``); a small run, or one worker, is
+    sent from this process. Rows with the same content go out together (``content_order``).
     """
     check_frequency(frequency)
     now = aware(now) if now else _utcnow()
+    workers = workers or settings.smtp_workers
+    mail = mail_config(settings)
     report = SendReport(frequency)
     with transaction(engine, write=True) as session:
         report.unknown += outbox.interrupted_to_unknown(session, frequency)
-    catalog = plan_due(engine, frequency, now, report)
-    send_outbox(
-        engine, mail_config(settings), catalog, now, report, retry_delays, workers or settings.smtp_workers
-    )
+        large = workers > 1 and (
+            subs.active_subscriber_count(session, frequency) + outbox.retryable_count(session, frequency)
+            >= PARALLEL_FROM
+        )
+    # The workers start (import, connect) while the run is planned here.
+    pool = SenderPool(engine, mail, frequency, now, retry_delays, workers) if large else None
+    try:
+        catalog = plan_due(engine, frequency, now, report)
+        if pool is not None:
+            reachable = pool.run(report)
+        else:
+            reachable = send_share(engine, mail, catalog, now, report, retry_delays)
+    finally:
+        if pool is not None:
+            pool.close()
+    if not reachable:
+        count_left_pending(engine, report)
     return report
 
 

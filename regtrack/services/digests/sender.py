@@ -1,4 +1,5 @@
-"""Sending the outbox (the shell around the pure core): pending and due failed rows, in id order.
+"""Sending the outbox (the shell around the pure core): pending and due failed rows, those
+with the same content together (``content_order``).
 
 Each row is claimed (``sending`` committed) before it is handed over, and its outcome is
 recorded in the same transaction that claims the next row: one commit per message, and a
@@ -8,12 +9,11 @@ states; a server that goes away mid-run stops the run and leaves the rest ``pend
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,10 @@ from notifications.digest import period_label
 from notifications.errors import ChatError, InvalidFilter
 from notifications.filters import CompiledFilter, matches
 from notifications.links import Links
-from notifications.message import Outgoing, build_message, message_id, sender_address
+from notifications.message import Outgoing, assemble, message_id, sender_address
 from notifications.model import EventData, Period
 from notifications.periods import parse_period
-from notifications.render import Rendered, render_chat, render_frame
+from notifications.render import frame_end, render_chat
 from notifications.tokens import make_token
 from notifications.transport import MaybeSent, NotSent, Transport, open_transport
 from storage import outbox
@@ -105,25 +105,30 @@ def digest_message(
     period: Period | None,
     events: Sequence[EventData],
     msg_id: str,
-) -> tuple[Rendered, Outgoing]:
+) -> Outgoing:
+    """One subscriber's digest: the body shared by everyone with these events (rendered and
+    encoded once, in the catalog), then this subscriber's footer and unsubscribe link."""
     links = Links(mail.base_url)
     token = make_token(mail.secret_key, "unsubscribe", subscriber_id, email)
-    body = catalog.body(period_label(period), list(events), links)
+    shared = catalog.shared(period_label(period), list(events), links)
     url = links.unsubscribe(token)
-    rendered = render_frame(body, email=email, frequency=frequency, unsubscribe_url=url)
-    msg = build_message(
-        rendered,
+    end = frame_end(email=email, frequency=frequency, unsubscribe_url=url)
+    return assemble(
+        shared,
+        text_end=end.text,
+        html_end=end.html,
         mail_from=mail.mail_from,
         to=email,
         msg_id=msg_id,
-        when=datetime.now(UTC),
+        when=datetime.now(UTC).replace(microsecond=0),
         unsubscribe_url=url,
         unsubscribe_token=token,
     )
-    return rendered, msg
 
 
-def compiled(catalog: Catalog, sub: Subscription, report: SendReport) -> CompiledFilter | None:
+def compiled(
+    catalog: Catalog, sub: Subscription | subs.PlannedSubscription, report: SendReport
+) -> CompiledFilter | None:
     """A subscription's compiled filter; a stored filter edited into nonsense is reported and skipped."""
     try:
         return catalog.compiled(sub.filters)
@@ -169,6 +174,9 @@ def _chat(
             report.error(f"subscription {sub.id}: {exc}")
 
 
+_period = lru_cache(maxsize=64)(parse_period)
+
+
 class _Sender:
     """One run's sending state: the transport, and the outcome not yet recorded, which is written
     in the same transaction that claims the next row (or by ``flush``)."""
@@ -189,6 +197,7 @@ class _Sender:
         # it connects on the first message.
         self.transport: Transport = open_transport(mail.smtp_url, mail.outbox_dir)
         self._unrecorded: tuple[int, str, dict[str, Any]] | None = None
+        self._events: tuple[tuple[int, ...], list[EventData]] = ((), [])
         # One connection for the run's claims: a pooled checkout per message would add a
         # liveness ping, a round trip per message on PostgreSQL.
         self._conn = engine.execution_options(sqlite_immediate=True).connect()
@@ -236,7 +245,10 @@ class _Sender:
             self.finish(row.id, "rejected", error=f"gave up after {MAX_ATTEMPTS} attempts")
             report.rejected += 1
         else:
-            events = fill_events(self.engine, self.catalog, row.event_ids)
+            # Rows come in content order: the row before usually has the same events.
+            if self._events[0] != row.event_ids:
+                self._events = (row.event_ids, fill_events(self.engine, self.catalog, row.event_ids))
+            events = self._events[1]
             if events:
                 return events
             self.finish(row.id, "empty", error="its events were deleted before it was sent")
@@ -248,9 +260,9 @@ class _Sender:
         events = self._ready(row)
         if events is None:
             return True
-        period = None if row.frequency == "immediate" else parse_period(row.frequency, row.period_key)
+        period = None if row.frequency == "immediate" else _period(row.frequency, row.period_key)
         msg_id = message_id(self.mail.mail_from, f"d{row.id}", row.frequency, row.period_key)
-        _rendered, msg = digest_message(
+        msg = digest_message(
             self.mail,
             self.catalog,
             subscriber_id=row.subscriber_id,
@@ -283,31 +295,7 @@ class _Sender:
         return False
 
 
-def _work(
-    sender: _Sender,
-    rows: queue.Queue[tuple[outbox.DueDelivery, list[Subscription]] | None],
-    stop: threading.Event,
-    failures: list[BaseException],
-) -> None:
-    """A worker: its own connection and mail session; drains the queue even after a stop."""
-    try:
-        while (item := rows.get()) is not None:
-            if stop.is_set():
-                continue
-            try:
-                if not sender.deliver(*item):
-                    stop.set()
-            except BaseException as exc:  # handed to the caller's thread, which raises it
-                failures.append(exc)
-                stop.set()
-    finally:
-        try:
-            sender.close()
-        except BaseException as exc:
-            failures.append(exc)
-
-
-def _merge(into: SendReport, parts: Iterable[SendReport]) -> None:
+def merge_reports(into: SendReport, parts: Iterable[SendReport]) -> None:
     for part in parts:
         for name in (
             "sent",
@@ -325,53 +313,60 @@ def _merge(into: SendReport, parts: Iterable[SendReport]) -> None:
             into.error(line)
 
 
-def send_outbox(
+def content_order(engine: Engine, frequency: str, share: tuple[int, int] = (0, 1)) -> list[int]:
+    """The ids of the share's due rows, those with the same digest content (period and events)
+    next to each other, groups in the order of their first row and rows in id order within:
+    each body is then rendered once and the body cache never has to hold many.
+
+    Only an id and a hash per row are kept, a few megabytes for 100,000 rows."""
+    groups: dict[int, list[int]] = {}
+    after = 0
+    while True:
+        with transaction(engine) as session:
+            batch = outbox.retryable_contents(session, frequency, after, 10 * BATCH, share)
+        if not batch:
+            break
+        after = batch[-1][0]
+        for row_id, period_key, event_ids in batch:
+            # What the digest body depends on: an immediate digest's key differs per row, its label not.
+            content = ("" if frequency == "immediate" else period_key, event_ids)
+            groups.setdefault(hash(content), []).append(row_id)
+    return [row_id for ids in groups.values() for row_id in ids]
+
+
+def send_share(
     engine: Engine,
     mail: MailConfig,
     catalog: Catalog,
     now: datetime,
     report: SendReport,
     delays: Sequence[float],
-    workers: int = 1,
-) -> None:
-    """Send every pending (and due failed) row of the report's frequency with ``workers`` threads.
+    share: tuple[int, int] = (0, 1),
+) -> bool:
+    """Send the pending (and due failed) rows of the report's frequency of the subscribers whose
+    id modulo ``share[1]`` is ``share[0]``, in ``content_order``; False when the mail server
+    stayed unreachable.
 
-    Each worker claims rows one by one (a claim is an atomic conditional update, so no row is
-    taken twice); the waits of one (commit, SMTP replies) overlap the rendering of another.
+    Each row is claimed (an atomic conditional update) before it is handed over, so a row is
+    never taken twice, even by senders in other processes working on the same share.
     """
-    parts = [SendReport(report.frequency) for _ in range(max(1, workers))]
-    senders = [_Sender(engine, mail, catalog, now, part, delays) for part in parts]
-    rows: queue.Queue[tuple[outbox.DueDelivery, list[Subscription]] | None] = queue.Queue(
-        maxsize=4 * len(parts)
-    )
-    stop = threading.Event()
-    failures: list[BaseException] = []
-    threads = [threading.Thread(target=_work, args=(s, rows, stop, failures), daemon=True) for s in senders]
-    for thread in threads:
-        thread.start()
-    after = 0
+    order = content_order(engine, report.frequency, share)
+    sender = _Sender(engine, mail, catalog, now, report, delays)
     try:
-        while not stop.is_set():
+        for start in range(0, len(order), BATCH):
             with transaction(engine) as session:
-                batch = outbox.retryable(session, report.frequency, after, BATCH)
+                batch = outbox.due_rows(session, order[start : start + BATCH])
                 channels = subs.channel_subscriptions(
                     session, {r.subscriber_id for r in batch}, report.frequency
                 )
-            if not batch:
-                break
-            after = batch[-1].id
             for row in batch:
-                if stop.is_set():
-                    break
-                rows.put((row, channels.get(row.subscriber_id, [])))
+                if not sender.deliver(row, channels.get(row.subscriber_id, [])):
+                    return False
+        return True
     finally:
-        for _ in threads:
-            rows.put(None)
-        for thread in threads:
-            thread.join()
-    _merge(report, parts)
-    if failures:
-        raise failures[0]
-    if stop.is_set():
-        with transaction(engine) as session:
-            report.left_pending = outbox.status_counts(session, report.frequency).get("pending", 0)
+        sender.close()
+
+
+def count_left_pending(engine: Engine, report: SendReport) -> None:
+    with transaction(engine) as session:
+        report.left_pending = outbox.status_counts(session, report.frequency).get("pending", 0)
