@@ -15,12 +15,12 @@ from typing import Any
 from notifications.digest import DiffView, Digest, build_digest, diff_view
 from notifications.filters import (
     CompiledFilter,
+    EventIndex,
     EventKeys,
     chain_closure,
     compile_filter,
     event_keys,
     filters_from_dict,
-    matching_event_ids,
 )
 from notifications.links import Links
 from notifications.message import SharedBody
@@ -40,6 +40,7 @@ class Catalog:
         self._chains: dict[int, frozenset[int]] = {}
         self._filters: dict[str, CompiledFilter] = {}
         self._periods: dict[str, list[EventKeys]] = {}
+        self._indexes: dict[str, EventIndex] = {}
         self._matched: dict[tuple[CompiledFilter, str], tuple[int, ...]] = {}
         self._bodies: OrderedDict[tuple[str, tuple[int, ...]], SharedBody] = OrderedDict()
         self._fragments: Fragments | None = None
@@ -62,6 +63,7 @@ class Catalog:
     def remember_period(self, period_key: str, events: Iterable[EventData]) -> None:
         """Keep a period's events and their match keys, for every subscriber of the run."""
         self._periods[period_key] = self.keys(self.add_events(events))
+        self._indexes[period_key] = EventIndex(self._periods[period_key])
 
     def period_keys(self, period_key: str) -> list[EventKeys]:
         return self._periods.get(period_key, [])
@@ -76,7 +78,8 @@ class Catalog:
             if ids is None:
                 if len(self._matched) >= MAX_FILTERS:
                     self._matched.clear()
-                ids = self._matched[key] = tuple(matching_event_ids([f], self.period_keys(period_key)))
+                index = self._indexes.get(period_key) or EventIndex(())
+                ids = self._matched[key] = tuple(index.matching(f))
             found.update(ids)
         return sorted(found)
 

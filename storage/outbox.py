@@ -10,7 +10,8 @@ The state machine that keeps every period sent at most once, and retried until i
 
 ``claim`` commits ``sending`` before the SMTP call; a row still ``sending`` when the next run
 starts was interrupted after (possibly) reaching the server, so it becomes ``unknown`` and is
-reported, never re-sent blindly. Functions take a caller-owned Session and never commit.
+reported, never re-sent blindly. Functions take a caller-owned Session (``claim`` and ``finish``
+also a Connection) and never commit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Integer, Table, bindparam, func, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.db import insert_for
@@ -79,9 +94,7 @@ def add_deliveries(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     insert = insert_for(session)
-    stmt = insert(Delivery).on_conflict_do_nothing(
-        index_elements=["subscriber_id", "frequency", "period_key"]
-    )
+    stmt = insert(_TABLE).on_conflict_do_nothing(index_elements=["subscriber_id", "frequency", "period_key"])
     session.execute(stmt, rows)
 
 
@@ -94,14 +107,8 @@ def interrupted_to_unknown(session: Session, frequency: str | None = None) -> in
     return _count(session.execute(stmt.values(status="unknown", last_error=note)))
 
 
-def _share(stmt: Any, share: tuple[int, int]) -> Any:
-    """Only the rows of the subscribers whose id modulo n is k (share = (k, n))."""
-    k, n = share
-    return stmt.where(Delivery.subscriber_id % n == k) if n > 1 else stmt
-
-
 def retryable_contents(
-    session: Session, frequency: str, after_id: int, limit: int, share: tuple[int, int] = (0, 1)
+    session: Session, frequency: str, after_id: int, limit: int
 ) -> list[tuple[int, str, tuple[int, ...]]]:
     """(id, period key, event ids) of the next ``limit`` pending or failed rows (id > after_id)."""
     stmt = (
@@ -110,7 +117,7 @@ def retryable_contents(
         .order_by(Delivery.id)
         .limit(limit)
     )
-    return [(i, key, tuple(events or ())) for i, key, events in session.execute(_share(stmt, share))]
+    return [(i, key, tuple(events or ())) for i, key, events in session.execute(stmt)]
 
 
 def due_rows(session: Session, ids: Sequence[int]) -> list[DueDelivery]:
@@ -152,21 +159,62 @@ def retryable_count(session: Session, frequency: str) -> int:
 # The two statements of every message are built once, over the table rather than the ORM
 # entity, with bound parameters: no statement to construct, no cache key to compute and no
 # session synchronisation per message, which was most of a message's database time.
-_CLAIM = (
+@dataclass(frozen=True)
+class Outcome:
+    """How an attempt ended (``sent``, ``pending``, ``failed``, ``rejected``, ``unknown``…).
+
+    ``attempted``: the message reached the server (counts towards the retry limit); a server
+    that could not be reached at all does not use up the row's attempts.
+    """
+
+    row_id: int
+    status: str
+    error: str | None = None
+    sent_at: datetime | None = None
+    attempted: bool = False
+
+    def __post_init__(self) -> None:
+        assert self.status in STATUSES, self.status
+
+
+# One statement both records an outcome (row ``done``) and claims the next row (``claim``, if
+# it is still pending or failed): one round trip and, on PostgreSQL in autocommit, one WAL
+# flush per message. Built once, with bound parameters: no statement to construct and no cache
+# key to compute per message. Id 0 (no row has it) stands for "none".
+_C = _DELIVERIES
+_CLAIMED = _C.id == bindparam("claim", type_=Integer)
+_STEP = (
     update(_TABLE)
-    .where(_DELIVERIES.id == bindparam("row_id"), _DELIVERIES.status.in_(RETRYABLE))
-    .values(status="sending", message_id=bindparam("msg_id"))
-)
-_FINISH = (
-    update(_TABLE)
-    .where(_DELIVERIES.id == bindparam("row_id"))
+    .where(or_(and_(_CLAIMED, _C.status.in_(RETRYABLE)), _C.id == bindparam("done", type_=Integer)))
     .values(
-        status=bindparam("new_status"),
-        last_error=bindparam("error"),
-        attempts=_DELIVERIES.attempts + bindparam("tried", type_=Integer),
-        sent_at=func.coalesce(bindparam("when", type_=_DELIVERIES.sent_at.type), _DELIVERIES.sent_at),
+        status=case((_CLAIMED, "sending"), else_=bindparam("status", type_=String)),
+        message_id=case((_CLAIMED, bindparam("msg_id", type_=String)), else_=_C.message_id),
+        last_error=case((_CLAIMED, _C.last_error), else_=bindparam("error", type_=Text)),
+        attempts=case((_CLAIMED, _C.attempts), else_=_C.attempts + bindparam("tried", type_=Integer)),
+        sent_at=case(
+            (_CLAIMED, _C.sent_at), else_=func.coalesce(bindparam("when", type_=_C.sent_at.type), _C.sent_at)
+        ),
     )
+    .returning(_C.id)
 )
+
+
+def finish_and_claim(
+    session: Session | Connection, done: Outcome | None, claim_id: int | None, message_id: str = ""
+) -> bool:
+    """Record ``done`` and move row ``claim_id`` from pending/failed to sending, in one
+    statement; True when the row was claimed (False: another run took it first, or none)."""
+    params = {
+        "claim": claim_id or 0,
+        "msg_id": message_id,
+        "done": done.row_id if done else 0,
+        "status": done.status if done else "pending",
+        "error": done.error if done else None,
+        "tried": int(done.attempted) if done else 0,
+        "when": done.sent_at if done else None,
+    }
+    touched = set(session.execute(_STEP, params).scalars())
+    return claim_id is not None and claim_id in touched
 
 
 def _count(result: object) -> int:
@@ -174,28 +222,13 @@ def _count(result: object) -> int:
     return result.rowcount if isinstance(result, CursorResult) else 0
 
 
-def claim(session: Session, delivery_id: int, message_id: str) -> bool:
+def claim(session: Session | Connection, delivery_id: int, message_id: str) -> bool:
     """pending/failed -> sending; False when another run took the row first."""
-    return _count(session.execute(_CLAIM, {"row_id": delivery_id, "msg_id": message_id})) == 1
+    return finish_and_claim(session, None, delivery_id, message_id)
 
 
-def finish(
-    session: Session,
-    delivery_id: int,
-    status: str,
-    *,
-    error: str | None = None,
-    sent_at: datetime | None = None,
-    attempted: bool = False,
-) -> None:
-    """Record how an attempt ended (``sent``, ``pending``, ``failed``, ``rejected``, ``unknown``…).
-
-    ``attempted``: the message reached the server (counts towards the retry limit); a server
-    that could not be reached at all does not use up the row's attempts.
-    """
-    assert status in STATUSES, status
-    params = {"row_id": delivery_id, "new_status": status, "error": error, "tried": int(attempted)}
-    session.execute(_FINISH, {**params, "when": sent_at})
+def finish(session: Session | Connection, done: Outcome) -> None:
+    finish_and_claim(session, done, None)
 
 
 def status_counts(session: Session, frequency: str | None = None) -> dict[str, int]:

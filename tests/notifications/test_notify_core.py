@@ -13,12 +13,16 @@ from notifications.atom import atom_feed
 from notifications.digest import build_digest, diff_view, period_label, subject
 from notifications.errors import BadToken, InvalidEmail, InvalidFilter
 from notifications.filters import (
+    CompiledFilter,
+    EventIndex,
+    EventKeys,
     chain_closure,
     check_email,
     compile_filter,
     event_keys,
     filters_from_dict,
     matches,
+    matching_event_ids,
 )
 from notifications.links import Links
 from notifications.marks import new_marked, old_marked
@@ -261,6 +265,33 @@ def test_old_and_new_come_from_the_relation_whichever_side_the_event_names() -> 
     flipped = EventData(2, "replaced", NEW, OLD, relation_kind="replaces", relation_old_id=OLD.id)
     (item,) = build_digest("x", [flipped], {}).superseded
     assert (item.old.id, item.new.id if item.new else None) == (OLD.id, NEW.id)
+
+
+_WORDS = st.sampled_from(["卫生", "卫生健康", "医政", "应急", "中医", "国家", "a"])
+_EVENT_KEYS = st.builds(
+    EventKeys,
+    event_id=st.integers(1, 40),
+    kind=st.sampled_from(["new", "repeals", "amends", "cites"]),
+    document_ids=st.frozensets(st.integers(1, 6), max_size=2),
+    issuers=st.tuples(_WORDS) | st.tuples(_WORDS, _WORDS),
+    categories=st.tuples(_WORDS) | st.tuples(),
+    texts=st.tuples(_WORDS, _WORDS),
+)
+_FILTERS = st.builds(
+    CompiledFilter,
+    issuers=st.tuples() | st.tuples(_WORDS) | st.tuples(_WORDS, _WORDS),
+    categories=st.tuples() | st.tuples(_WORDS),
+    keywords=st.tuples() | st.tuples(_WORDS, _WORDS),
+    kinds=st.frozensets(st.sampled_from(["new", "repeals", "amends", "cites"]), max_size=2),
+    document_ids=st.none() | st.frozensets(st.integers(1, 6), max_size=3),
+)
+
+
+@given(events=st.lists(_EVENT_KEYS, max_size=12, unique_by=lambda e: e.event_id), f=_FILTERS)
+def test_the_event_index_matches_what_each_event_matched_alone_matches(
+    events: list[EventKeys], f: CompiledFilter
+) -> None:
+    assert EventIndex(events).matching(f) == matching_event_ids([f], events)
 
 
 # -- rendering and the message ---------------------------------------------------------------

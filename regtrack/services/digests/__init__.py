@@ -38,10 +38,11 @@ from regtrack.services.digests.pool import PARALLEL_FROM, SenderPool
 from regtrack.services.digests.sender import (
     MailConfig,
     SendReport,
+    content_groups,
     count_left_pending,
     digest_message,
     fill_events,
-    send_share,
+    send_rows,
 )
 from regtrack.settings import Settings
 from storage import outbox
@@ -322,7 +323,7 @@ def send_due(
     are the waits for a mail server that goes away mid-run before the run stops; rows not
     tried stay ``pending`` for the next run. ``workers`` (default REGTRACK_SMTP_WORKERS)
     processes send a large run in parallel (see ``pool``); a small run, or one worker, is
-    sent from this process. Rows with the same content go out together (``content_order``).
+    sent from this process. Rows with the same content go out together (``content_groups``).
     """
     check_frequency(frequency)
     now = aware(now) if now else _utcnow()
@@ -339,10 +340,12 @@ def send_due(
     pool = SenderPool(engine, mail, frequency, now, retry_delays, workers) if large else None
     try:
         catalog = plan_due(engine, frequency, now, report)
+        groups = content_groups(engine, frequency)
         if pool is not None:
-            reachable = pool.run(report)
+            reachable = pool.run(report, groups)
         else:
-            reachable = send_share(engine, mail, catalog, now, report, retry_delays)
+            ids = [row_id for group in groups for row_id in group]
+            reachable = send_rows(engine, mail, catalog, now, report, retry_delays, ids)
     finally:
         if pool is not None:
             pool.close()

@@ -1,12 +1,11 @@
 """Sending a large run from several processes: rendering and MIME encoding are Python work that
 one interpreter does on one core, so threads could not make a run faster.
 
-Each worker process owns a share of the outbox (the rows of the subscribers whose id modulo N
-is its number: one subscriber's digests stay in order), its
-own database connection and its own SMTP connection, and sends its share in id order through
-the same claim-then-send state machine as a single sender (``sender.send_share``). The pool is
-started before the run is planned, so the workers import and connect while the parent plans;
-they wait for the word to go. A worker dies with its parent (``PR_SET_PDEATHSIG``, Linux), so
+Each worker process gets whole groups of rows with the same content (``sender.content_groups``),
+so every digest body is still rendered once in all, and sends them with its own database and
+SMTP connections through the same claim-then-send state machine as a single sender
+(``sender.send_rows``). The pool is started before the run is planned, so the workers import
+and connect while the parent plans; then each is sent its rows. A worker dies with its parent (``PR_SET_PDEATHSIG``, Linux), so
 killing a run stops all of its sending at once: what was in flight is found ``sending`` by the
 next run, as with one process.
 
@@ -33,7 +32,7 @@ from regtrack.services.digests.sender import MailConfig, SendReport, merge_repor
 
 PARALLEL_FROM = 200  # subscribers (or due rows) from which a run is worth starting processes
 WORKER_MODULE = "regtrack.services.digests.worker"  # not imported here: ``-m`` must load it first
-GO, STOP = b"go\n", b"stop\n"
+STOP = pickle.dumps(None)  # instead of the rows: nothing to send
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,6 @@ class Job:
     frequency: str
     now: datetime
     delays: tuple[float, ...]
-    share: tuple[int, int]  # (k, n): the rows of the subscribers whose id modulo n is k
     parent: int
 
 
@@ -62,8 +60,8 @@ class SenderPool:
         db_url = engine.url.render_as_string(hide_password=False)
         self._workers: list[subprocess.Popen[bytes]] = []
         try:
-            for k in range(workers):
-                job = Job(db_url, mail, frequency, now, tuple(delays), (k, workers), os.getpid())
+            for _ in range(workers):
+                job = Job(db_url, mail, frequency, now, tuple(delays), os.getpid())
                 worker = subprocess.Popen(
                     [sys.executable, "-m", WORKER_MODULE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
                 )
@@ -73,10 +71,14 @@ class SenderPool:
             self.close()
             raise
 
-    def run(self, report: SendReport) -> bool:
-        """Send every share; False when the mail server stayed unreachable for some worker."""
-        for worker in self._workers:
-            _write(worker.stdin, GO)
+    def run(self, report: SendReport, groups: Sequence[Sequence[int]]) -> bool:
+        """Send these groups of rows, each group by one worker (the least loaded one, largest
+        groups first); False when the mail server stayed unreachable for some worker."""
+        shares: list[list[int]] = [[] for _ in self._workers]
+        for group in sorted(groups, key=len, reverse=True):
+            min(shares, key=len).extend(group)
+        for worker, ids in zip(self._workers, shares, strict=True):
+            _write(worker.stdin, pickle.dumps(ids))
         parts, reachable, failures = [], True, []
         for k, worker in enumerate(self._workers):
             assert worker.stdout is not None

@@ -1,5 +1,5 @@
 """Sending the outbox (the shell around the pure core): pending and due failed rows, those
-with the same content together (``content_order``).
+with the same content together (``content_groups``).
 
 Each row is claimed (``sending`` committed) before it is handed over, and its outcome is
 recorded in the same transaction that claims the next row: one commit per message, and a
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from notifications.backoff import MAX_ATTEMPTS, exhausted, retry_due
 from notifications.catalog import Catalog
@@ -179,7 +178,7 @@ _period = lru_cache(maxsize=64)(parse_period)
 
 class _Sender:
     """One run's sending state: the transport, and the outcome not yet recorded, which is written
-    in the same transaction that claims the next row (or by ``flush``)."""
+    just before the next row is claimed (or by ``flush``)."""
 
     def __init__(
         self,
@@ -196,40 +195,39 @@ class _Sender:
         # Opened before any row is claimed, so a wrong REGTRACK_SMTP_URL fails the run cleanly;
         # it connects on the first message.
         self.transport: Transport = open_transport(mail.smtp_url, mail.outbox_dir)
-        self._unrecorded: tuple[int, str, dict[str, Any]] | None = None
+        self._unrecorded: outbox.Outcome | None = None
         self._events: tuple[tuple[int, ...], list[EventData]] = ((), [])
         # One connection for the run's claims: a pooled checkout per message would add a
-        # liveness ping, a round trip per message on PostgreSQL.
-        self._conn = engine.execution_options(sqlite_immediate=True).connect()
-        # A plain Session, not storage.dataversion's TrackedSession: outbox bookkeeping is no
-        # page's data, so claiming a message must not invalidate the web's page cache.
-        self._session = Session(bind=self._conn, expire_on_commit=False)
+        # liveness ping, a round trip per message on PostgreSQL. It is a bare Connection, not
+        # storage.dataversion's TrackedSession: outbox bookkeeping is no page's data, so claiming
+        # a message must not invalidate the web's page cache. A message's bookkeeping is one
+        # statement (outbox.finish_and_claim): on PostgreSQL it commits on its own, one round
+        # trip; SQLite's is in-process, in a transaction whose write lock is taken at BEGIN.
+        if engine.dialect.name == "postgresql":
+            self._conn = engine.execution_options(isolation_level="AUTOCOMMIT").connect()
+        else:
+            self._conn = engine.execution_options(sqlite_immediate=True).connect()
 
     def finish(self, row_id: int, status: str, **kwargs: Any) -> None:
-        self._unrecorded = (row_id, status, kwargs)
-
-    def _record(self) -> None:
-        if self._unrecorded is not None:
-            row_id, status, kwargs = self._unrecorded
-            outbox.finish(self._session, row_id, status, **kwargs)
-            self._unrecorded = None
+        self._unrecorded = outbox.Outcome(row_id, status, **kwargs)
 
     def claim(self, row_id: int, msg_id: str) -> bool:
-        """Record the last outcome and claim this row: one transaction, committed on return."""
-        with self._session.begin():
-            self._record()
-            return outbox.claim(self._session, row_id, msg_id)
+        """Record the last outcome and claim this row (one statement), committed on return."""
+        with self._conn.begin():
+            claimed = outbox.finish_and_claim(self._conn, self._unrecorded, row_id, msg_id)
+        self._unrecorded = None
+        return claimed
 
     def flush(self) -> None:
         if self._unrecorded is not None:
-            with self._session.begin():
-                self._record()
+            with self._conn.begin():
+                outbox.finish(self._conn, self._unrecorded)
+            self._unrecorded = None
 
     def close(self) -> None:
         try:
             self.flush()
         finally:
-            self._session.close()
             self._conn.close()
             self.transport.close()
 
@@ -313,49 +311,47 @@ def merge_reports(into: SendReport, parts: Iterable[SendReport]) -> None:
             into.error(line)
 
 
-def content_order(engine: Engine, frequency: str, share: tuple[int, int] = (0, 1)) -> list[int]:
-    """The ids of the share's due rows, those with the same digest content (period and events)
-    next to each other, groups in the order of their first row and rows in id order within:
-    each body is then rendered once and the body cache never has to hold many.
+def content_groups(engine: Engine, frequency: str) -> list[list[int]]:
+    """The ids of the due rows (pending, and failed ones) grouped by digest content (period and
+    events), groups in the order of their first row, ids in order within: a group's body is
+    rendered once, and the body cache never has to hold many.
 
     Only an id and a hash per row are kept, a few megabytes for 100,000 rows."""
     groups: dict[int, list[int]] = {}
     after = 0
     while True:
         with transaction(engine) as session:
-            batch = outbox.retryable_contents(session, frequency, after, 10 * BATCH, share)
+            batch = outbox.retryable_contents(session, frequency, after, 10 * BATCH)
         if not batch:
             break
         after = batch[-1][0]
         for row_id, period_key, event_ids in batch:
-            # What the digest body depends on: an immediate digest's key differs per row, its label not.
+            # What the body depends on: an immediate digest's key differs per row, its label not.
             content = ("" if frequency == "immediate" else period_key, event_ids)
             groups.setdefault(hash(content), []).append(row_id)
-    return [row_id for ids in groups.values() for row_id in ids]
+    return list(groups.values())
 
 
-def send_share(
+def send_rows(
     engine: Engine,
     mail: MailConfig,
     catalog: Catalog,
     now: datetime,
     report: SendReport,
     delays: Sequence[float],
-    share: tuple[int, int] = (0, 1),
+    ids: Sequence[int],
 ) -> bool:
-    """Send the pending (and due failed) rows of the report's frequency of the subscribers whose
-    id modulo ``share[1]`` is ``share[0]``, in ``content_order``; False when the mail server
-    stayed unreachable.
+    """Send these outbox rows in this order (those another run took meanwhile are left out);
+    False when the mail server stayed unreachable.
 
     Each row is claimed (an atomic conditional update) before it is handed over, so a row is
-    never taken twice, even by senders in other processes working on the same share.
+    never taken twice, even by senders in other processes.
     """
-    order = content_order(engine, report.frequency, share)
     sender = _Sender(engine, mail, catalog, now, report, delays)
     try:
-        for start in range(0, len(order), BATCH):
+        for start in range(0, len(ids), BATCH):
             with transaction(engine) as session:
-                batch = outbox.due_rows(session, order[start : start + BATCH])
+                batch = outbox.due_rows(session, ids[start : start + BATCH])
                 channels = subs.channel_subscriptions(
                     session, {r.subscriber_id for r in batch}, report.frequency
                 )

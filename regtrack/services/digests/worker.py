@@ -10,7 +10,7 @@ import signal
 import sys
 from typing import IO, Any
 
-from regtrack.services.digests.pool import GO, Job
+from regtrack.services.digests.pool import Job
 from regtrack.services.digests.sender import SendReport
 
 _PR_SET_PDEATHSIG = 1
@@ -26,15 +26,16 @@ def _die_with_parent(parent: int) -> None:
 
 def _work(job: Job, commands: IO[bytes]) -> tuple[str, SendReport, Any]:
     from notifications.catalog import Catalog
-    from regtrack.services.digests.sender import send_share
+    from regtrack.services.digests.sender import send_rows
     from storage.db import make_engine
 
     engine = make_engine(job.db_url)
     report = SendReport(job.frequency)
     try:
-        if commands.readline() != GO:
+        ids = pickle.load(commands)
+        if ids is None:
             return "stopped", report, True
-        reachable = send_share(engine, job.mail, Catalog(), job.now, report, job.delays, job.share)
+        reachable = send_rows(engine, job.mail, Catalog(), job.now, report, job.delays, ids)
         return "done", report, reachable
     except Exception as exc:  # reported to the parent, which raises it
         return "failed", report, f"{type(exc).__name__}: {exc}"
