@@ -1,4 +1,7 @@
-"""`make bench`: run every benchmarks/bench_*.py, print one table, write results/latest.json."""
+"""`make bench`: run every benchmarks/bench_*.py, print one table, write results/latest.json.
+
+``python -m benchmarks digest cli`` runs the benchmarks whose names contain those words and
+replaces only their figures in results/latest.json (each result says when it was measured)."""
 
 from __future__ import annotations
 
@@ -87,9 +90,15 @@ def main(only: list[str]) -> int:
         for row in figures.get("table") or _flat_rows(figures):
             table.add_row(name, *(str(v) for v in row))
     console.print(table)
-    out = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "results": results}
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    for figures in results.values():
+        if isinstance(figures, dict):
+            figures["measured"] = when
     target = HERE / "results" / "latest.json"
     target.parent.mkdir(exist_ok=True)  # not in a fresh clone: git keeps no empty folders
+    if only and target.exists():  # a partial run replaces its own benchmarks' figures only
+        results = {**json.loads(target.read_text()).get("results", {}), **results}
+    out = {"when": when, "machine": machine(), "results": results}
     target.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     console.print(f"figures written to {target}")
     return 1 if failed else 0
