@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-from notifications.errors import BadToken
+from notifications.errors import BadToken, SendingFailed
 from regtrack.services import digests
 from regtrack.services.digests.pool import PARALLEL_FROM
 from regtrack.settings import PROJECT_ROOT, Settings
@@ -259,6 +259,18 @@ def test_sender_processes_killed_mid_run_never_send_a_second_copy(
         assert max(sink.counts().values()) == 1
         assert {a for a, status in final.items() if status == "sent"} <= set(sink.counts())
         assert set(addresses) - set(sink.counts()) <= unknown <= set(addresses)
+
+
+def test_a_worker_process_that_fails_fails_the_run_in_one_line_and_loses_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    march_2024(engine)
+    many_subscribers(engine, make_settings(tmp_path, "unused"), PARALLEL_FROM)
+    broken = make_settings(tmp_path, "unused", "ftp://127.0.0.1:1")  # each worker refuses the URL
+    with pytest.raises(SendingFailed) as failed:
+        digests.send_due(engine, broken, "monthly", APRIL_2, retry_delays=NO_WAIT, workers=2)
+    assert "\n" not in str(failed.value) and "scheme 'ftp' is not supported" in str(failed.value)
+    assert set(statuses(engine).values()) == {"pending"}  # planned, nothing claimed: the next run sends
 
 
 def test_a_server_without_pipelining_gets_one_command_at_a_time(engine: Engine, tmp_path: Path) -> None:
