@@ -100,14 +100,19 @@ def after_ingest(session: Session, document_ids: Iterable[int], compilation_id: 
             .where(Relation.kind == AMENDS, Relation.suppressed.is_(False), Relation.source_id.in_(chunk))
             .order_by(Relation.id)
         )
+    # The relations' documents read at once (held here: the session keeps no unreferenced ones).
+    docs: dict[int, Document] = {}
+    for chunk in chunked(sorted({i for rel in rels for i in (rel.source_id, rel.target_id)})):
+        docs.update((d.id, d) for d in session.scalars(select(Document).where(Document.id.in_(chunk))))
     pairs: dict[tuple[int, int], Relation] = {}
     for rel in rels:
-        source = session.get(Document, rel.source_id)
+        source = docs.get(rel.source_id)
         if source is not None:
             pairs.setdefault((decision_of(session, source).id, rel.target_id), rel)
     warnings = []
     for (decision_id, target_id), rel in pairs.items():
-        target, decision = session.get(Document, target_id), session.get(Document, decision_id)
+        target = docs.get(target_id) or session.get(Document, target_id)
+        decision = docs.get(decision_id) or session.get(Document, decision_id)
         if target is None or decision is None or target.id == decision.id:
             continue
         outcome = consolidate_pair(session, target, decision, rel.effective_date, compilation_id)

@@ -11,23 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.notices import Notice
 from linking.derived import differing_articles
+from storage.documents import chunked
 from storage.models import Document, DocumentVersion
 from storage.versions import articles_of
 
 
 def check_new_versions(session: Session, new_versions: Iterable[tuple[int, int | None, int]]) -> list[Notice]:
     """Compare each new version whose previous one is an unchecked derived version; the warnings."""
+    new_versions = list(new_versions)
+    # The previous versions that were derived, read at once: most new versions have none.
+    previous = [old_id for _doc_id, old_id, _new_id in new_versions if old_id is not None]
+    derived_by_id: dict[int, DocumentVersion] = {}
+    for chunk in chunked(previous):
+        stmt = select(DocumentVersion).where(DocumentVersion.id.in_(chunk), DocumentVersion.derived.is_(True))
+        derived_by_id.update((v.id, v) for v in session.scalars(stmt))
     warnings: list[Notice] = []
     for _doc_id, old_id, new_id in new_versions:
-        derived = session.get(DocumentVersion, old_id) if old_id is not None else None
-        official = session.get(DocumentVersion, new_id)
-        if derived is None or official is None or not derived.derived or official.derived:
+        derived = derived_by_id.get(old_id) if old_id is not None else None
+        if derived is None or (derived.provenance or {}).get("verification"):
             continue
-        if (derived.provenance or {}).get("verification"):
+        official = session.get(DocumentVersion, new_id)
+        if official is None or official.derived:
             continue
         warning = verify(session, derived, official)
         if warning:
