@@ -28,9 +28,10 @@ _ACTS = {"通过": "adopted", "发布": "published", "公布": "published", "颁
 _ACTS.update({"施行": "effective", "实施": "effective"})
 # h04 "发布之日施行", h17 "公布之日施行": in force from the publication date.
 _ON_PUBLICATION_RE = re.compile(r"^(?:自|从)?(?:发布|公布|颁布)之日(?:起)?(?:施行|实施|生效)$")
-_EVENT_RE = re.compile(rf"^(?:根据)?(?P<date>{_DATE})")
-# A new event starts at 根据 or at a date after a blank: h14 "…公布&emsp;根据2013年…".
-_PIECE_BREAK = re.compile(rf" (?=根据|{_DATE})|(?<=[^\s、，,])(?=根据(?:{_DATE}))")
+# "自2025年6月1日起施行" (n01) is an event too: its date follows 自.
+_EVENT_RE = re.compile(rf"^(?:根据|自)?(?P<date>{_DATE})")
+# A new event starts at 根据, 自 or a date after a blank: h14 "…公布&emsp;根据2013年…", n01 "…公布 自2025年…".
+_PIECE_BREAK = re.compile(rf" (?=根据|自{_DATE}|{_DATE})|(?<=[^\s、，,])(?=根据(?:{_DATE}))")
 _BLANKS = re.compile(r"&emsp;|&ensp;|&nbsp;|\u3000")
 _SPACES = re.compile(r"\s+")
 _BRACKETS = "（()）"
@@ -48,6 +49,7 @@ _MEETING_RE = re.compile(
 # h18 "食品药品监管局、海关总署第4号令": a joint order, kept as written.
 _JOINT_ORDER_RE = re.compile(r"^(?P<orgs>[\u4e00-\u9fff、]{2,60}?)第[0-9０-９]{1,5}号令$")
 _STATE = "中华人民共和国"
+_ISSUER_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 _NPCSC = "人民代表大会常务委员会"
 _NUMBER_LINES = 4  # lines under the 题注 where the text's own number may stand
 
@@ -80,9 +82,10 @@ class Header:
     @property
     def identifier(self) -> str | None:
         """The order number of the publication: 国务院令第149号 (中华人民共和国 dropped)."""
-        event = self._first("published")
-        found = _identifier(event.body) if event else None
-        return found or self.number
+        # n01 gives the publication twice, as a short line and as the official paragraph with the
+        # order number: the first that names an order is the identifier.
+        published = (_identifier(e.body) for e in self.events if e.act == "published")
+        return next((found for found in published if found), None) or self.number
 
     @property
     def issuers(self) -> tuple[str, ...]:
@@ -139,7 +142,7 @@ def read_header(lines: Sequence[str], title: str = "") -> Header | None:
 def _pieces(text: str) -> list[str]:
     """The events a line holds, or [] when it is not a 题注 line."""
     if text[0] in _BRACKETS and text[-1] in _BRACKETS:
-        text = text[1:-1]
+        text = text[1:-1].removesuffix("。")  # n01 "（…公布 自2025年6月1日起施行。）"
     text = _SPACES.sub(" ", text)  # one blank a run: a long run must not cost quadratic time (test_fuzz_hang)
     compact = [_SPACES.sub("", p) for p in _PIECE_BREAK.split(text) if p.strip()]
     if compact and all(_is_piece(p) for p in compact):
@@ -236,9 +239,18 @@ def _identifier(body: str) -> str | None:
     if orders and all(ORDER_NUMBER_RE.fullmatch(o) for o in orders):
         folded = [canonical_order_number(m) for o in orders if (m := ORDER_NUMBER_RE.fullmatch(o))]
         return "、".join(f for f in folded if f) or None
-    if _JOINT_ORDER_RE.match(body):
-        return body
+    if _JOINT_ORDER_RE.match(body) or _joint_issuers(body):
+        return body.removeprefix(_STATE)
     return None
+
+
+def _joint_issuers(body: str) -> list[str]:
+    """n02 "公安部、卫生部令第115号": one order of several issuers (the number follows the last)."""
+    *others, last = body.split("、")
+    order = ORDER_NUMBER_RE.fullmatch(last)
+    if not others or order is None or not all(_ISSUER_NAME_RE.fullmatch(o) for o in others):
+        return []
+    return [o.removeprefix(_STATE) for o in others] + [order["issuer"]]
 
 
 def _publishers(body: str) -> list[str]:
@@ -246,6 +258,8 @@ def _publishers(body: str) -> list[str]:
     orders = [ORDER_NUMBER_RE.fullmatch(o) for o in body.split("、")]
     if orders and all(orders):
         return [m["issuer"] for m in orders if m]
+    if joint_issuers := _joint_issuers(body):
+        return joint_issuers
     joint = _JOINT_ORDER_RE.match(body)
     names = joint["orgs"] if joint else re.sub(r"(?:公告|命令|令)$", "", body)
     if not names or "《" in names or re.search(r"[0-9第]", names):

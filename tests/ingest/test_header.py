@@ -171,3 +171,35 @@ def test_title_and_header_above_the_number_line_are_one_document():
     assert (doc.start_line, doc.doc_number, doc.issuers) == (1, "法释〔2022〕10号", ("最高人民法院",))
     assert (doc.published_date, doc.effective_date) == (date(2021, 12, 6), date(2022, 5, 1))
     assert not compilation.warnings
+
+
+def test_a_short_line_then_the_official_paragraph_with_its_order_and_effective_date():
+    # n01 (卫生健康行政处罚程序规定, Theonefkguy): the repository's line, then the official 题注 with
+    # 自…起施行 inside the brackets and a full stop before the closing bracket.
+    lines = [
+        "卫生健康行政处罚程序规定",
+        "",
+        "2025年4月18日 国家卫生健康委员会公布",
+        "",
+        "（2025年4月18日国家卫生健康委员会令第13号公布 自2025年6月1日起施行。）",
+        "",
+        "第一章 总 则",
+    ]
+    header = read_header(lines)
+    assert header is not None
+    assert (header.identifier, header.issuers) == ("国家卫生健康委员会令第13号", ("国家卫生健康委员会",))
+    assert (header.published_date, header.effective_date) == (date(2025, 4, 18), date(2025, 6, 1))
+
+
+def test_one_order_of_several_issuers():
+    # n02 (吸毒成瘾认定办法, Theonefkguy): the number follows the last issuer.
+    header = read_header(
+        ["吸毒成瘾认定办法", "", "（2011年1月30日公安部、卫生部令第115号发布）", "", "第一条 …"]
+    )
+    assert header is not None
+    assert (header.identifier, header.issuers) == ("公安部、卫生部令第115号", ("公安部", "卫生部"))
+    assert header.published_date == date(2011, 1, 30)
+    # Several orders, each with its own number, stay several (h16).
+    assert read_header(["（1990年6月4日国家教育委员会令第10号、卫生部令第1号发布）"]).identifier == (  # type: ignore[union-attr]
+        "国家教育委员会令第10号、卫生部令第1号"
+    )
