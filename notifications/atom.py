@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from feedgen.feed import FeedGenerator
-
 from notifications.links import Links
 from notifications.model import EVENT_LABELS, EventData
 from notifications.periods import aware
@@ -49,6 +47,8 @@ def _base_url(feed_url: str) -> str:
 def atom_feed(events: Sequence[EventData], title: str, feed_url: str, links: Links | None = None) -> bytes:
     """An Atom document, newest event first; text is escaped by feedgen, controls removed."""
     links = links or Links(_base_url(feed_url))
+    from feedgen.feed import FeedGenerator  # lxml and feedgen load only when a feed is served
+
     fg = FeedGenerator()
     fg.id(feed_url)
     fg.title(_clean(title))

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-import apprise
-
 from notifications.errors import ChatError
+
+
+def _apprise() -> Any:
+    """A new Apprise notifier. Apprise loads every service plugin on import (a few tenths of a
+    second): only a run that has a chat channel pays for it, not every digest worker and command."""
+    import apprise
+
+    return apprise.Apprise()
 
 
 def redact(url: str) -> str:
@@ -19,7 +26,7 @@ def redact(url: str) -> str:
 def check_apprise_url(url: str) -> str:
     """The URL, stripped, if Apprise knows its service; ChatError otherwise."""
     url = (url or "").strip()
-    if not url or not apprise.Apprise().add(url):
+    if not url or not _apprise().add(url):
         raise ChatError(f"{redact(url) if url else 'an empty URL'} is not an Apprise URL Apprise can send to")
     return url
 
@@ -28,7 +35,7 @@ def send_chat(urls: Iterable[str], title: str, body: str) -> None:
     """Send one short summary to every URL; ChatError if any service did not take it."""
     failed = []
     for url in urls:
-        notifier = apprise.Apprise()
+        notifier = _apprise()
         if not notifier.add(url) or not notifier.notify(title=title, body=body):
             failed.append(redact(url))
     if failed:
