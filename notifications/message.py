@@ -74,8 +74,8 @@ def _date(when: datetime) -> bytes:
 def _subject_header(subject: str) -> bytes:
     """The Subject header, RFC 2047-encoded in utf-8 words by the email package's ``Header``, in a
     seventh of the SMTP policy's time (a run encodes one per distinct digest). It reads back as the
-    same subject; for one that ends in Chinese, as a digest's does, it is the policy's very bytes
-    (the policy would leave a trailing ASCII word unencoded)."""
+    same subject; the encoded words may differ from the policy's (base64 where it chose
+    quoted-printable, a trailing ASCII word encoded)."""
     if subject.isascii():
         return _folded("Subject", subject)
     encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
