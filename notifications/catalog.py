@@ -39,8 +39,7 @@ class Catalog:
         self._edges = list(edges)
         self._chains: dict[int, frozenset[int]] = {}
         self._filters: dict[str, CompiledFilter] = {}
-        self._periods: dict[str, list[EventKeys]] = {}
-        self._indexes: dict[str, EventIndex] = {}
+        self._indexes: dict[str, EventIndex] = {}  # a period's events, indexed for matching
         self._matched: dict[tuple[CompiledFilter, str], tuple[int, ...]] = {}
         self._bodies: OrderedDict[tuple[str, tuple[int, ...]], SharedBody] = OrderedDict()
         self._fragments: Fragments | None = None
@@ -62,11 +61,7 @@ class Catalog:
 
     def remember_period(self, period_key: str, events: Iterable[EventData]) -> None:
         """Keep a period's events and their match keys, for every subscriber of the run."""
-        self._periods[period_key] = self.keys(self.add_events(events))
-        self._indexes[period_key] = EventIndex(self._periods[period_key])
-
-    def period_keys(self, period_key: str) -> list[EventKeys]:
-        return self._periods.get(period_key, [])
+        self._indexes[period_key] = EventIndex(self.keys(self.add_events(events)))
 
     def matched(self, filters: Iterable[CompiledFilter], period_key: str) -> list[int]:
         """Ids of the period's events any of the filters match; each filter is matched once per

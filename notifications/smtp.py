@@ -68,21 +68,19 @@ def parse_smtp_url(url: str) -> SmtpConfig:
 
 
 def _dot_stuffed(data: bytes) -> bytes:
-    """The DATA payload up to its end marker: leading dots doubled (RFC 5321), CRLF at the end.
+    """The DATA payload: leading dots doubled, ended by <CRLF>.<CRLF> (RFC 5321).
 
     The message comes from the SMTP policy, so its lines already end in CRLF; a regtrack message
-    (base64 parts, folded headers) has no line starting with a dot, so it is usually returned
-    as is, not copied."""
+    (base64 parts, folded headers) has no line starting with a dot, so the doubling pass is
+    usually skipped.
+    """
     if b"\n." in data:
         data = data.replace(b"\r\n.", b"\r\n..")
     if data.startswith(b"."):
         data = b"." + data
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
-    return data
-
-
-_END_OF_DATA = b".\r\n"
+    return data + b".\r\n"
 
 
 class SmtpTransport:
@@ -202,7 +200,7 @@ class SmtpTransport:
             self._envelope(self._conn, sender, recipient)
         payload = _dot_stuffed(msg.data)
         try:
-            self._conn.send(payload + _END_OF_DATA)  # one write: a second small one waits for an ACK
+            self._conn.send(payload)
             code, reply = self._conn.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()

@@ -8,10 +8,10 @@ The state machine that keeps every period sent at most once, and retried until i
                             └────▶ unknown    (handed over, no answer; or found after a crash)
     empty: nothing matched that period; skipped: the subscriber left before it was sent.
 
-``claim`` commits ``sending`` before the SMTP call; a row still ``sending`` when the next run
-starts was interrupted after (possibly) reaching the server, so it becomes ``unknown`` and is
-reported, never re-sent blindly. Functions take a caller-owned Session (``claim`` and ``finish``
-also a Connection) and never commit.
+``finish_and_claim`` commits ``sending`` before the SMTP call; a row still ``sending`` when the
+next run starts was interrupted after (possibly) reaching the server, so it becomes ``unknown``
+and is reported, never re-sent blindly. Functions take a caller-owned Session (``finish_and_claim``
+and ``finish`` also a Connection) and never commit.
 """
 
 from __future__ import annotations
@@ -220,11 +220,6 @@ def finish_and_claim(
 def _count(result: object) -> int:
     """Rows an UPDATE touched."""
     return result.rowcount if isinstance(result, CursorResult) else 0
-
-
-def claim(session: Session | Connection, delivery_id: int, message_id: str) -> bool:
-    """pending/failed -> sending; False when another run took the row first."""
-    return finish_and_claim(session, None, delivery_id, message_id)
 
 
 def finish(session: Session | Connection, done: Outcome) -> None:

@@ -5,9 +5,9 @@ Each worker process gets whole groups of rows with the same content (``sender.co
 so every digest body is still rendered once in all, and sends them with its own database and
 SMTP connections through the same claim-then-send state machine as a single sender
 (``sender.send_rows``). The pool is started before the run is planned, so the workers import
-and connect while the parent plans; then each is sent its rows. A worker dies with its parent (``PR_SET_PDEATHSIG``, Linux), so
-killing a run stops all of its sending at once: what was in flight is found ``sending`` by the
-next run, as with one process.
+and connect while the parent plans; then each is sent its rows. A worker dies with its parent
+(``PR_SET_PDEATHSIG``, Linux), so killing a run stops all of its sending at once: what was in
+flight is found ``sending`` by the next run, as with one process.
 
 Workers are ``python -m regtrack.services.digests.worker`` with the job pickled on stdin and the
 report pickled on stdout, not ``multiprocessing``, whose spawn re-runs the caller's main script.

@@ -2,7 +2,7 @@
 with the same content together (``content_groups``).
 
 Each row is claimed (``sending`` committed) before it is handed over, and its outcome is
-recorded in the same transaction that claims the next row: one commit per message, and a
+recorded in the same statement that claims the next row: one commit per message, and a
 crash never leaves a handed-over message looking unsent. See ``storage.outbox`` for the
 states; a server that goes away mid-run stops the run and leaves the rest ``pending``.
 """
