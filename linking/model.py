@@ -132,6 +132,7 @@ class KnownDoc:
     issuers: tuple[str, ...] = ()
     year: int | None = None
     dates: tuple[date, ...] = ()  # its known written, published and effective dates
+    placeholder: bool = False  # known only by citation: a close title never resolves to one
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,8 @@ class _Probe:
             return False
         if self.dated is not None and doc.dates and self.dated not in doc.dates:
             return False  # 国务院关于修改部分行政法规的决定 of 2016 is not that of 2013 (h29)
+        if doc.placeholder and self.dated != (doc.dates[0] if doc.dates else None):
+            return False  # known only by a citation: a dated and an undated one may be two instruments
         if doc.year is not None and self.source_year is not None and doc.year > self.source_year:
             return False  # a citation names an older document, never a later one
         return self.issuer is None or issuers_compatible((self.issuer,), entry.issuers)
@@ -187,7 +189,7 @@ def _fuzzy(index: CatalogueIndex, probe: _Probe) -> Resolution:
     best: tuple[float, _Entry] | None = None
     for pos in block:
         entry = index.entries[pos]
-        if not probe.accepts(entry):
+        if entry.doc.placeholder or not probe.accepts(entry):
             continue
         score = fuzz.ratio(probe.base, entry.base)
         if score < FUZZY_THRESHOLD or _distinct(probe.base, entry.base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from linking.model import Citation, KnownDoc
 from linking.resolve import index_catalogue, resolve
 
@@ -120,3 +122,23 @@ def test_a_placeholder_s_city_in_its_title_must_agree() -> None:
     assert resolve(citation, shenyang).doc_id is None
     same = Citation(None, None, "沈阳市人民代表大会常务委员会关于修改部分地方性法规的决定")
     assert resolve(same, shenyang).doc_id == 30
+
+
+def test_a_close_title_never_resolves_to_a_placeholder():
+    # 《中华人民共和国医师法》 and 《中华人民共和国执业医师法》 are two laws, 10 and 12 characters apart
+    # by two: known only by citation, neither may absorb the other, or which one survives would
+    # depend on which citation came first.
+    placeholder = KnownDoc(20, None, "中华人民共和国执业医师法", placeholder=True)
+    assert resolve(Citation(None, None, "中华人民共和国医师法"), [placeholder]).doc_id is None
+    real = KnownDoc(20, None, "中华人民共和国执业医师法")
+    assert resolve(Citation(None, None, "中华人民共和国医师法"), [real]).method == "title_fuzzy"
+
+
+def test_a_placeholder_is_matched_on_its_date_as_well_as_its_title():
+    # 关于修改部分法律的决定 of 2009-08-27 and one cited without a date may be two decisions
+    dated = KnownDoc(21, None, "关于修改部分法律的决定", dates=(date(2009, 8, 27),), placeholder=True)
+    undated = KnownDoc(22, None, "关于修改部分法律的决定", placeholder=True)
+    on_2009 = Citation(None, None, "关于修改部分法律的决定", date(2009, 8, 27))
+    assert resolve(on_2009, [undated]).doc_id is None
+    assert resolve(on_2009, [dated, undated]).doc_id == 21
+    assert resolve(Citation(None, None, "关于修改部分法律的决定"), [dated, undated]).doc_id == 22

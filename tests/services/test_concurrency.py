@@ -11,16 +11,14 @@ import multiprocessing
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import aliased
 
 from regtrack.errors import one_line
 from regtrack.services import ingest
 from regtrack.settings import load_settings
-from storage.db import make_engine, transaction, upgrade
-from storage.models import ChangeEvent, Document, DocumentVersion, Relation
+from storage.db import make_engine, upgrade
 from tests.conftest import sample_path
 from tests.support.smtp import serve_smtp
+from tests.support.snapshot import difference, snapshot
 
 SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter, like a separate worker machine
 
@@ -73,34 +71,6 @@ def _run_together(target: Any, args_per_worker: list[tuple[Any, ...]]) -> list[t
     return outcomes
 
 
-def snapshot(engine: Engine) -> dict[str, Any]:
-    """What was stored, by natural keys (ids differ between runs)."""
-    source, target = aliased(Document), aliased(Document)
-    with transaction(engine) as session:
-        documents = list(session.scalars(select(Document.identity_key)))
-        versions = list(
-            session.execute(
-                select(Document.identity_key, DocumentVersion.content_hash).join(
-                    DocumentVersion, DocumentVersion.document_id == Document.id
-                )
-            )
-        )
-        relations = list(
-            session.execute(
-                select(source.identity_key, target.identity_key, Relation.kind, Relation.scope)
-                .join(source, source.id == Relation.source_id)
-                .join(target, target.id == Relation.target_id)
-            )
-        )
-        events = list(session.scalars(select(ChangeEvent.event_key)))
-    return {
-        "documents": sorted(documents),
-        "versions": sorted(versions),
-        "relations": sorted(relations),
-        "events": len(events),
-    }
-
-
 @pytest.fixture(scope="module")
 def serial_baselines(tmp_path_factory) -> dict[tuple[str, ...], list[dict[str, Any]]]:
     """The same compilations ingested one after the other, in every order, into fresh SQLite files.
@@ -138,22 +108,9 @@ def test_two_processes_ingesting_at_once_store_what_a_serial_ingest_stores(
     stored = snapshot(engine)
     assert len(stored["documents"]) == len(set(stored["documents"]))
     assert len(stored["relations"]) == len(set(stored["relations"]))
-    assert any(stored == serial for serial in serial_baselines[together]), _difference(
+    assert any(stored == serial for serial in serial_baselines[together]), difference(
         stored, serial_baselines[together][0]
     )
-
-
-def _difference(stored: dict[str, Any], serial: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: (
-            sorted(set(stored[key]) - set(serial[key]))[:5],
-            sorted(set(serial[key]) - set(stored[key]))[:5],
-        )
-        if isinstance(serial[key], list)
-        else (stored[key], serial[key])
-        for key in serial
-        if stored[key] != serial[key]
-    }
 
 
 def test_two_processes_sending_digests_at_once_send_each_email_once(db_url, engine):

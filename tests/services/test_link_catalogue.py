@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from linking.model import Citation
 from linking.resolve import index_catalogue, resolve
-from regtrack.services.linking.candidates import Catalogue, fill_title_keys, known
+from regtrack.services.linking.candidates import KNOWN_COLUMNS, Catalogue, fill_title_keys, known
 from storage.db import transaction
 from storage.models import Document
 
@@ -46,15 +46,17 @@ def test_sql_candidates_resolve_like_the_whole_catalogue(engine) -> None:
     with transaction(engine, write=True) as session:
         for i, title in enumerate(titles):
             number = f"京卫医政发〔2023〕{i}号" if i % 3 == 0 else None
-            session.add(Document(identity_key=f"k{i}", title=title, doc_number_canonical=number))
+            session.add(
+                Document(
+                    identity_key=f"k{i}", title=title, doc_number_canonical=number, placeholder=i % 5 == 4
+                )
+            )
         session.flush()
         fill_title_keys(session)
     citations = _citations(titles, rng)
     with transaction(engine) as session:
-        columns = (Document.id, Document.doc_number_canonical, Document.title, Document.issuers)
-        dates = (Document.written_date, Document.published_date, Document.effective_date)
         everything = index_catalogue(
-            [known(r) for r in session.execute(select(*columns, *dates).order_by(Document.id))]
+            [known(r) for r in session.execute(select(*KNOWN_COLUMNS).order_by(Document.id))]
         )
         # One citation per run: its candidates are only those its own 文号, key and neighbours bring.
         got = [Catalogue(session, [c]).resolve_all([(c, 2024, None)])[0] for c in citations]

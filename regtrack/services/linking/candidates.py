@@ -50,6 +50,7 @@ KNOWN_COLUMNS = (
     Document.written_date,
     Document.published_date,
     Document.effective_date,
+    Document.placeholder,
 )
 
 
@@ -92,6 +93,7 @@ def known(row: Any) -> KnownDoc:
         issuers=tuple(row.issuers or ()),
         year=year.year if year else None,
         dates=tuple(d for d in (row.written_date, row.published_date, row.effective_date) if d),
+        placeholder=bool(row.placeholder),
     )
 
 
