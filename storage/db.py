@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage.dataversion import TrackedSession
@@ -162,6 +162,20 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     bind = engine.execution_options(sqlite_immediate=True) if write else engine
     with TrackedSession(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the transaction was chosen to
+# give way to a concurrent one and may simply run again.
+_GAVE_WAY = {"40P01", "40001"}
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Whether a write failed only because a concurrent transaction got there first: it stored the
+    same unique key (IntegrityError), or took the same rows in another order and PostgreSQL broke
+    the deadlock by aborting this one. Running the transaction again then succeeds on top of it."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _GAVE_WAY
 
 
 def _first_line(exc: BaseException) -> str:

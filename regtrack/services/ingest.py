@@ -7,11 +7,13 @@ business logic of its own. Each call owns its transactions.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.decode import DecodedText, decode
@@ -26,13 +28,14 @@ from regtrack.errors import UsageError, one_line
 from regtrack.services import consolidation, diffs, verification
 from regtrack.services.linking import link
 from regtrack.settings import Settings
-from storage.db import insert_for, transaction
+from storage.db import insert_for, lost_race, transaction
 from storage.documents import UNREADABLE, StoreResult, put_blob, sha256, store_parsed
 from storage.errors import StorageError
 from storage.models import Blob, Compilation, DocumentVersion
 
 # What one bad input can raise without the others being affected (a database failure is not one).
 INPUT_ERRORS = (IngestError, StorageError, UsageError)
+STORE_ATTEMPTS = 5  # a compilation's transaction runs again when it lost a race (storage.db.lost_race)
 
 
 @dataclass
@@ -152,7 +155,7 @@ def _parse_and_store(
     engine: Engine, compilation_id: int, decoded: DecodedText, origin: str, force: bool
 ) -> IngestOutcome:
     parsed = parse_text(decoded.text, encoding=decoded.encoding)
-    for attempt in range(3):
+    for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction(engine, write=True) as session:
                 comp = session.scalars(
@@ -171,10 +174,13 @@ def _parse_and_store(
                     comp.id, comp.sha256, origin, "ingested", stored.added, stored.updated, english,
                     name=name,
                 )  # fmt: skip
-        except IntegrityError:
-            # A concurrent worker stored the same documents first: retry on top of its work.
-            if attempt == 2:
+        except DBAPIError as exc:
+            # A concurrent worker stored the same documents first, or locked the same rows in
+            # another order (a backfill over several workers): run again on top of its work,
+            # after a random pause so that the two do not meet again at once.
+            if not lost_race(exc) or attempt == STORE_ATTEMPTS - 1:
                 raise
+            time.sleep(random.uniform(0.05, 0.4) * (attempt + 1))
     raise AssertionError("unreachable")
 
 
