@@ -7,7 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,13 +45,18 @@ def pg_database() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {problem}")
         pytest.skip(f"PostgreSQL NOT TESTED: {PG_ADMIN_URL} unreachable ({problem})")
-    name = f"regtrack_test_{uuid.uuid4().hex[:10]}"
+    with new_pg_database("regtrack_test") as url:
+        yield url
+
+
+@contextmanager
+def new_pg_database(prefix: str) -> Iterator[str]:
+    """A PostgreSQL database of our own (``prefix`` and a random suffix), dropped on leaving."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     try:
-        yield url
+        yield PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
