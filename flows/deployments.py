@@ -13,6 +13,8 @@ from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
+from flows.backfill import backfill_flow, ingest_compilation
+from flows.crashes import HEARTBEAT_ENV, TAG, ensure_crash_detection
 from flows.digests import send_digests
 from flows.maintenance import reingest
 from flows.poll import poll_and_ingest
@@ -30,7 +32,7 @@ MANUAL_REINGEST = "reingest/manual"
 def deployments() -> list[RunnerDeployment]:
     # _sync=True: to_deployment is "async-dispatched" and returns a coroutine in any thread where
     # an event loop looks active (after aiosmtpd or an ASGI test client ran in the same process).
-    tags = ["regtrack"]
+    tags = [TAG]
     found = [
         poll_and_ingest.to_deployment(
             "monthly",
@@ -68,6 +70,23 @@ def deployments() -> list[RunnerDeployment]:
         )
         for frequency, cron in DIGESTS.items()
     ]
+    found += [
+        backfill_flow.to_deployment(
+            "fan-out",
+            description="Ingest many compilations (files, folders, URLs, sources' listings) as one run "
+            "each over the work pool, then relink, diff and send digests once.",
+            tags=tags,
+            _sync=True,
+        ),
+        ingest_compilation.to_deployment(
+            "backfill",
+            description="Ingest one compilation of a backfill (started by backfill/fan-out).",
+            tags=tags,
+            _sync=True,
+        ),
+    ]
+    for d in found:  # every run sends heartbeats: a dead worker's runs are marked Crashed (flows/crashes.py)
+        d.job_variables = {**d.job_variables, "env": HEARTBEAT_ENV}
     return found
 
 
@@ -78,6 +97,7 @@ def apply_to_pool(work_pool: str) -> list[str]:
     the layout, or an image with the repository at the same place).
     """
     found = deployments()
+    ensure_crash_detection()
     for d in found:
         d.job_variables = {**d.job_variables, "working_dir": str(PROJECT_ROOT)}
     return [f"{d.flow_name}/{d.name}: {d.apply(work_pool_name=work_pool, _sync=True)}" for d in found]

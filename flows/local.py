@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from flows.crashes import HEARTBEAT_ENV
 from regtrack.errors import UsageError
 from regtrack.settings import PROJECT_ROOT, Settings
 
@@ -28,6 +29,7 @@ class LocalPrefect:
     host: str = "127.0.0.1"
     port: int = 4200
     children: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the server's own database URL
 
     @property
     def api_url(self) -> str:
@@ -50,7 +52,10 @@ class LocalPrefect:
             # The flows read the same database as this process, wherever --db pointed it.
             REGTRACK_DATABASE_URL=self.settings.database_url,
             REGTRACK_VAR_DIR=str(self.settings.var_dir),
+            # served runs send heartbeats like the deployments' runs on workers (flows/crashes.py)
+            **HEARTBEAT_ENV,
         )
+        env.update(self.extra_env)
         return env
 
     def start_server(self) -> bool:

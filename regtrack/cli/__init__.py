@@ -30,7 +30,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 # named on the command line loads its own module alone: a read command does not pay for ingest's
 # PDF reader, the notification stack or Prefect (benchmarks/bench_cli.py).
 COMMAND_MODULES = {
-    "regtrack.cli.ingest": ("ingest",),
+    "regtrack.cli.ingest": ("ingest", "backfill"),
     "regtrack.cli.documents": ("documents", "show"),
     "regtrack.cli.links": ("relations", "chain", "impact"),
     "regtrack.cli.diff": ("diff",),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import typer
 
 from regtrack.cli.output import err, out, print_json, progress
@@ -48,5 +50,63 @@ def ingest_cmd(
         raise typer.Exit(1)
 
 
+def backfill_cmd(
+    ctx: typer.Context,
+    inputs: list[str] = typer.Argument(
+        None,
+        metavar="[PATH_OR_URL]...",
+        help="Compilation files, folders (every compilation file in them, sorted) or http(s) URLs.",
+    ),
+    source_ids: list[int] = typer.Option(
+        [], "--source", help="A registered source's id: every compilation it lists (repeatable)."
+    ),
+    parallel: int = typer.Option(
+        4, "--parallel", min=1, help="Compilations ingested at once over the Prefect work pool."
+    ),
+    digest: str = typer.Option(
+        "immediate", "--digest", help="Digests to send once at the end (a frequency, or 'none')."
+    ),
+    local: bool = typer.Option(
+        False, "--local", help="Run here, one compilation after the other, even with a Prefect server."
+    ),
+    wait: bool = typer.Option(
+        True, "--wait/--no-wait", help="Follow the Prefect run to its end, or return once it started."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON only."),
+) -> None:
+    """Ingest a back catalogue: one Prefect flow run per compilation over the work pool (when
+    PREFECT_API_URL is set), then relink, diff and send digests once."""
+    from regtrack.services import backfill
+
+    app = ctx.obj
+    engine = app.engine()
+    locations = backfill.expand(engine, app.settings, inputs or [], source_ids)
+    frequency = None if digest == "none" else digest
+    if app.settings.prefect_api_url and not local:
+        from regtrack.cli.backfill import over_prefect
+
+        over_prefect(app.settings.prefect_api_url, locations, parallel, frequency, wait=wait, as_json=as_json)
+        return
+    with progress() as bar:
+        task = bar.add_task("backfill", total=len(locations))
+        report = backfill.run_here(
+            engine, app.settings, locations, frequency, on_done=lambda _: bar.advance(task)
+        )
+    if as_json:
+        print_json(report.as_json())
+    else:
+        statuses = Counter(str(c["status"]) for c in report.compilations)
+        out.print(
+            f"{len(locations)} compilations here (no Prefect server): "
+            + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())),
+            markup=False,
+        )
+    for failed in report.failed:
+        err.print(f"error: {failed['source']}: {failed['error']}", markup=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_cmd)
+    app.command("backfill")(backfill_cmd)

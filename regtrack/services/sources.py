@@ -116,7 +116,7 @@ def fetch_item(settings: Settings, url: str, *, local: bool) -> bytes:
     if parts.scheme in ("http", "https"):
         return ingest.download(url, settings)
     if parts.scheme in ("file", "") and local:
-        return ingest.read_file(_local_path(url), settings)
+        return ingest.read_file(local_path(url), settings)
     raise FetchError(f"refusing {url}: a {'remote' if not local else 'local'} source cannot point there")
 
 
@@ -184,16 +184,21 @@ def enabled_source_ids(engine: Engine, kinds: list[str] | None = None) -> list[i
 # --- reading a source ----------------------------------------------------------------------
 
 
+def announced(url: str, kind: str, settings: Settings, source_id: int) -> tuple[AnnouncedItem, ...]:
+    """Everything a source announces now, ingested or not (read without validators: in full)."""
+    return _read_source(url, kind, None, None, settings, source_id).new_items
+
+
 def _read_source(
     url: str, kind: str, etag: str | None, last_modified: str | None, settings: Settings, source_id: int
 ) -> Discovery:
     local = urlsplit(url).scheme not in ("http", "https")
     if kind == "file":
-        items = _folder_items(_local_path(url), settings)
+        items = _folder_items(local_path(url), settings)
         return Discovery(source_id, url, "changed", True, len(items), tuple(items))
     if local:
-        data, etag, last_modified = ingest.read_file(_local_path(url), settings), None, None
-        base = _local_path(url).resolve().as_uri()
+        data, etag, last_modified = ingest.read_file(local_path(url), settings), None, None
+        base = local_path(url).resolve().as_uri()
     else:
         result = fetch(
             url,
@@ -224,7 +229,7 @@ def _folder_items(path: Path, settings: Settings) -> list[AnnouncedItem]:
     return [AnnouncedItem(f.resolve().as_uri(), f.name) for f in files]
 
 
-def _local_path(url: str) -> Path:
+def local_path(url: str) -> Path:
     parts = urlsplit(url)
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost"):

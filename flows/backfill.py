@@ -1,0 +1,177 @@
+"""Backfill over Prefect workers: one flow run per compilation across the work pool, then one
+relink/diff/digest pass.
+
+`backfill/fan-out` expands what it was given into compilations (regtrack.services.backfill),
+starts a run of `ingest-compilation/backfill` for each, at most ``parallel`` unfinished at once,
+and waits for them. A worker that dies takes its runs with it: they stop sending heartbeats, the
+server marks them Crashed (flows/crashes.py), and this flow starts those compilations again, up to
+``attempts`` runs each. An ingest killed mid-transaction left nothing behind; one that had
+committed is found "unchanged". A Failed run (bad input) is reported, not retried. Relinking at
+the end makes the result what a serial ingest of the same files stores.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+from uuid import UUID
+
+from prefect import flow, get_run_logger
+
+from flows import tasks
+from flows.crashes import ensure_crash_detection
+from flows.runtime import runtime
+from flows.steps import publish, run_step
+from ingest.errors import IngestError
+from regtrack.services import backfill
+
+INGEST_ONE = "ingest-compilation/backfill"
+BACKFILL = "backfill/fan-out"
+POLL_S = 2.0  # how often the fan-out reads its runs' states
+
+
+class CompilationFailed(IngestError):
+    """One compilation of a backfill could not be ingested (its flow run fails with this line)."""
+
+
+@flow(name="ingest-compilation", log_prints=True)
+def ingest_compilation(location: str) -> dict[str, object]:
+    """Read and ingest one compilation (a path the worker can read, or an http(s) URL)."""
+    engine, settings = runtime()
+    outcome = backfill.ingest_one(engine, settings, location)
+    if outcome.status == "failed":
+        raise CompilationFailed(f"{location}: {outcome.error}")
+    print(f"{location}: {outcome.status}, compilation {outcome.compilation_id}")
+    return outcome.as_json()
+
+
+@dataclass
+class ChildRun:
+    """The last flow run that ingested one location."""
+
+    location: str
+    attempt: int
+    flow_run_id: str
+    flow_run_name: str
+    state: str = "Scheduled"
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@flow(name="backfill", log_prints=True)
+def backfill_flow(
+    locations: list[str] | None = None,
+    source_ids: list[int] | None = None,
+    parallel: int = 4,
+    digest_frequency: str | None = "immediate",
+    attempts: int = 3,
+) -> dict[str, Any]:
+    """Ingest every compilation named (files, folders, URLs, sources' listings) as its own flow
+    run, then relink, store diffs and send the due digests once."""
+    engine, settings = runtime()
+    wanted = backfill.expand(engine, settings, locations or [], source_ids or [])
+    ensure_crash_detection()
+    runs = fan_out(wanted, max(parallel, 1), max(attempts, 1))
+    steps = [run_step(tasks.relink), run_step(tasks.compute_diffs)]
+    if digest_frequency:
+        steps.append(run_step(tasks.send_due_digests, digest_frequency))
+    problems = [f"{r.location}: {r.state}: {r.error}" for r in runs if r.state != "Completed"]
+    problems += [f"{s['step']}: {s['error']}" for s in steps if s["status"] == "failed"]
+    lines = [f"- {r.flow_run_name}: {r.state} (attempt {r.attempt})" for r in runs]
+    publish("backfill-report", "Backfill", [*lines, "", *(f"- problem: {p}" for p in problems)])
+    return {"compilations": [r.as_json() for r in runs], "steps": steps, "problems": problems}
+
+
+def fan_out(locations: list[str], parallel: int, attempts: int) -> list[ChildRun]:
+    """One `ingest-compilation/backfill` run per location, ``parallel`` at most unfinished; a run
+    that crashed starts again (before the others waiting) until ``attempts`` runs were made."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.deployments import run_deployment
+
+    logger = get_run_logger()
+    waiting, tries = deque(locations), Counter[str]()
+    running: dict[UUID, ChildRun] = {}
+    finished: dict[str, ChildRun] = {}
+    with get_client(sync_client=True) as client:
+        while waiting or running:
+            while waiting and len(running) < parallel:
+                location = waiting.popleft()
+                tries[location] += 1
+                name = f"{PurePath(location).name[:60]} #{tries[location]}"
+                run = run_deployment(
+                    INGEST_ONE, parameters={"location": location}, timeout=0, flow_run_name=name
+                )
+                running[run.id] = ChildRun(location, tries[location], str(run.id), run.name)
+            time.sleep(POLL_S)
+            ids = FlowRunFilter(id=FlowRunFilterId(any_=list(running)))
+            for run in client.read_flow_runs(flow_run_filter=ids):
+                if run.state is None or not run.state.is_final():
+                    continue
+                child = running.pop(run.id)
+                child.state = run.state.name or run.state.type.value
+                if run.state.is_crashed() and tries[child.location] < attempts:
+                    logger.warning(
+                        "%s crashed (%s): starting it again", child.flow_run_name, run.state.message
+                    )
+                    waiting.appendleft(child.location)
+                    continue
+                if not run.state.is_completed():
+                    child.error = run.state.message
+                finished[child.location] = child
+    return [finished[location] for location in locations]
+
+
+# --- started from outside Prefect: `regtrack backfill` ---------------------------------------
+
+
+@dataclass
+class Progress:
+    """What a backfill run has done so far, read from the Prefect server."""
+
+    state: str  # the fan-out run's state name
+    final: bool
+    completed: int  # compilations whose last run completed
+    failed: list[str]  # "location: message" of runs that failed, or crashed with no attempt left
+    crashed: int  # runs that crashed (each one was started again while attempts were left)
+
+
+def follow(api_url: str, flow_run_id: str) -> Progress:
+    """The fan-out run's state and what its compilation runs did (each child run is named after
+    its location and attempt: a crash shows as a second run of the same location)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    parent_id = UUID(flow_run_id)
+    with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        parent = client.read_flow_run(parent_id)
+        children = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
+        )
+    last: dict[str, Any] = {}
+    crashed = 0
+    for run in sorted(children, key=lambda r: str(r.created)):  # ISO times: oldest run first
+        location = str(run.parameters.get("location", run.name))
+        last[location] = run
+        crashed += bool(run.state and run.state.is_crashed())
+    states = {location: run.state for location, run in last.items() if run.state is not None}
+    done = parent.state is not None and parent.state.is_final()
+    # a crashed run is started again while the fan-out runs: it has failed only once that ended
+    failed = [
+        f"{location}: {state.message or state.name}"
+        for location, state in states.items()
+        if state.is_failed() or (done and state.is_crashed())
+    ]
+    return Progress(
+        state=parent.state.name if parent.state else "Pending",
+        final=done,
+        completed=sum(1 for state in states.values() if state.is_completed()),
+        failed=failed,
+        crashed=crashed,
+    )
