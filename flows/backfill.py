@@ -2,8 +2,10 @@
 relink/diff/digest pass.
 
 `backfill/fan-out` expands what it was given into compilations (regtrack.services.backfill),
-starts a run of `ingest-compilation/backfill` for each, at most ``parallel`` unfinished at once,
-and waits for them. A worker that dies takes its runs with it: they stop sending heartbeats, the
+starts a run of `ingest-compilations/backfill` for each (or for each ``batch`` of them: a flow
+run's process costs about 4 s of CPU to start here, importing Prefect and regtrack, against well
+under a second to ingest a small compilation), at most ``parallel`` unfinished at once, and waits
+for them. A worker that dies takes its runs with it: they stop sending heartbeats, the
 server marks them Crashed (flows/crashes.py), and this flow starts those compilations again, up to
 ``attempts`` runs each. An ingest killed mid-transaction left nothing behind; one that had
 committed is found "unchanged". A Failed run (bad input) is reported, not retried. Relinking at
@@ -28,31 +30,36 @@ from flows.steps import publish, run_step
 from ingest.errors import IngestError
 from regtrack.services import backfill
 
-INGEST_ONE = "ingest-compilation/backfill"
+INGEST_BATCH = "ingest-compilations/backfill"
 BACKFILL = "backfill/fan-out"
 POLL_S = 2.0  # how often the fan-out reads its runs' states
 
 
 class CompilationFailed(IngestError):
-    """One compilation of a backfill could not be ingested (its flow run fails with this line)."""
+    """A compilation of a backfill could not be ingested (its flow run fails with this line)."""
 
 
-@flow(name="ingest-compilation", log_prints=True)
-def ingest_compilation(location: str) -> dict[str, object]:
-    """Read and ingest one compilation (a path the worker can read, or an http(s) URL)."""
+@flow(name="ingest-compilations", log_prints=True)
+def ingest_compilations(locations: list[str]) -> list[dict[str, object]]:
+    """Read and ingest compilations one after the other (paths the worker can read, or http(s)
+    URLs); one that fails does not stop the others, and fails the run at the end."""
     engine, settings = runtime()
-    outcome = backfill.ingest_one(engine, settings, location)
-    if outcome.status == "failed":
-        raise CompilationFailed(f"{location}: {outcome.error}")
-    print(f"{location}: {outcome.status}, compilation {outcome.compilation_id}")
-    return outcome.as_json()
+    outcomes = []
+    for location in locations:
+        outcome = backfill.ingest_one(engine, settings, location)
+        print(f"{location}: {outcome.status}, compilation {outcome.compilation_id}")
+        outcomes.append(outcome)
+    failed = [f"{o.source}: {o.error}" for o in outcomes if o.status == "failed"]
+    if failed:
+        raise CompilationFailed("; ".join(failed))
+    return [o.as_json() for o in outcomes]
 
 
 @dataclass
 class ChildRun:
-    """The last flow run that ingested one location."""
+    """The last flow run that ingested one batch of locations."""
 
-    location: str
+    locations: list[str]
     attempt: int
     flow_run_id: str
     flow_run_name: str
@@ -68,63 +75,79 @@ def backfill_flow(
     locations: list[str] | None = None,
     source_ids: list[int] | None = None,
     parallel: int = 4,
+    batch: int = 1,
     digest_frequency: str | None = "immediate",
     attempts: int = 3,
 ) -> dict[str, Any]:
-    """Ingest every compilation named (files, folders, URLs, sources' listings) as its own flow
-    run, then relink, store diffs and send the due digests once."""
+    """Ingest every compilation named (files, folders, URLs, sources' listings) in flow runs of
+    ``batch`` compilations, then relink, store diffs and send the due digests once."""
     engine, settings = runtime()
     wanted = backfill.expand(engine, settings, locations or [], source_ids or [])
     ensure_crash_detection()
-    runs = fan_out(wanted, max(parallel, 1), max(attempts, 1))
+    runs = fan_out(batches(wanted, batch), max(parallel, 1), max(attempts, 1))
     steps = [run_step(tasks.relink), run_step(tasks.compute_diffs)]
     if digest_frequency:
         steps.append(run_step(tasks.send_due_digests, digest_frequency))
-    problems = [f"{r.location}: {r.state}: {r.error}" for r in runs if r.state != "Completed"]
+    problems = [f"{r.flow_run_name}: {r.state}: {r.error}" for r in runs if r.state != "Completed"]
     problems += [f"{s['step']}: {s['error']}" for s in steps if s["status"] == "failed"]
     lines = [f"- {r.flow_run_name}: {r.state} (attempt {r.attempt})" for r in runs]
     publish("backfill-report", "Backfill", [*lines, "", *(f"- problem: {p}" for p in problems)])
-    return {"compilations": [r.as_json() for r in runs], "steps": steps, "problems": problems}
+    return {"runs": [r.as_json() for r in runs], "steps": steps, "problems": problems}
 
 
-def fan_out(locations: list[str], parallel: int, attempts: int) -> list[ChildRun]:
-    """One `ingest-compilation/backfill` run per location, ``parallel`` at most unfinished; a run
+def batches(locations: list[str], size: int) -> list[list[str]]:
+    """``locations`` in order, cut into lists of ``size`` (the last may be shorter)."""
+    size = max(size, 1)
+    return [locations[i : i + size] for i in range(0, len(locations), size)]
+
+
+def _run_name(group: list[str], attempt: int) -> str:
+    more = f" +{len(group) - 1}" if len(group) > 1 else ""
+    return f"{PurePath(group[0]).name[:60]}{more} #{attempt}"
+
+
+def fan_out(groups: list[list[str]], parallel: int, attempts: int) -> list[ChildRun]:
+    """One `ingest-compilations/backfill` run per group, ``parallel`` at most unfinished; a run
     that crashed starts again (before the others waiting) until ``attempts`` runs were made."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.deployments import run_deployment
 
     logger = get_run_logger()
-    waiting, tries = deque(locations), Counter[str]()
-    running: dict[UUID, ChildRun] = {}
-    finished: dict[str, ChildRun] = {}
+    waiting: deque[int] = deque(range(len(groups)))
+    tries = Counter[int]()
+    running: dict[UUID, tuple[int, ChildRun]] = {}
+    finished: dict[int, ChildRun] = {}
     with get_client(sync_client=True) as client:
         while waiting or running:
             while waiting and len(running) < parallel:
-                location = waiting.popleft()
-                tries[location] += 1
-                name = f"{PurePath(location).name[:60]} #{tries[location]}"
+                index = waiting.popleft()
+                tries[index] += 1
+                group = groups[index]
                 run = run_deployment(
-                    INGEST_ONE, parameters={"location": location}, timeout=0, flow_run_name=name
+                    INGEST_BATCH,
+                    parameters={"locations": group},
+                    timeout=0,
+                    flow_run_name=_run_name(group, tries[index]),
                 )
-                running[run.id] = ChildRun(location, tries[location], str(run.id), run.name)
+                running[run.id] = (index, ChildRun(group, tries[index], str(run.id), run.name))
             time.sleep(POLL_S)
             ids = FlowRunFilter(id=FlowRunFilterId(any_=list(running)))
             for run in client.read_flow_runs(flow_run_filter=ids):
                 if run.state is None or not run.state.is_final():
                     continue
-                child = running.pop(run.id)
+                index, child = running.pop(run.id)
                 child.state = run.state.name or run.state.type.value
-                if run.state.is_crashed() and tries[child.location] < attempts:
+                if run.state.is_crashed() and tries[index] < attempts:
                     logger.warning(
                         "%s crashed (%s): starting it again", child.flow_run_name, run.state.message
                     )
-                    waiting.appendleft(child.location)
+                    waiting.appendleft(index)
                     continue
                 if not run.state.is_completed():
                     child.error = run.state.message
-                finished[child.location] = child
-    return [finished[location] for location in locations]
+                finished[index] = child
+    return [finished[i] for i in range(len(groups))]
 
 
 # --- started from outside Prefect: `regtrack backfill` ---------------------------------------
@@ -136,14 +159,14 @@ class Progress:
 
     state: str  # the fan-out run's state name
     final: bool
-    completed: int  # compilations whose last run completed
-    failed: list[str]  # "location: message" of runs that failed, or crashed with no attempt left
+    completed: int  # compilations whose batch's last run completed
+    failed: list[str]  # the messages of runs that failed, or crashed with no attempt left
     crashed: int  # runs that crashed (each one was started again while attempts were left)
 
 
 def follow(api_url: str, flow_run_id: str) -> Progress:
-    """The fan-out run's state and what its compilation runs did (each child run is named after
-    its location and attempt: a crash shows as a second run of the same location)."""
+    """The fan-out run's state and what its ingest runs did (a crash shows as a second run of the
+    same batch of locations)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -154,24 +177,23 @@ def follow(api_url: str, flow_run_id: str) -> Progress:
         children = client.read_flow_runs(
             flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
         )
-    last: dict[str, Any] = {}
+    last: dict[tuple[str, ...], Any] = {}
     crashed = 0
     for run in sorted(children, key=lambda r: str(r.created)):  # ISO times: oldest run first
-        location = str(run.parameters.get("location", run.name))
-        last[location] = run
+        last[tuple(run.parameters.get("locations") or [run.name])] = run
         crashed += bool(run.state and run.state.is_crashed())
-    states = {location: run.state for location, run in last.items() if run.state is not None}
     done = parent.state is not None and parent.state.is_final()
     # a crashed run is started again while the fan-out runs: it has failed only once that ended
+    ended = [(group, run) for group, run in last.items() if run.state is not None]
     failed = [
-        f"{location}: {state.message or state.name}"
-        for location, state in states.items()
-        if state.is_failed() or (done and state.is_crashed())
+        f"{run.name}: {run.state.message or run.state.name}"
+        for group, run in ended
+        if run.state.is_failed() or (done and run.state.is_crashed())
     ]
     return Progress(
         state=parent.state.name if parent.state else "Pending",
         final=done,
-        completed=sum(1 for state in states.values() if state.is_completed()),
+        completed=sum(len(group) for group, run in ended if run.state.is_completed()),
         failed=failed,
         crashed=crashed,
     )

@@ -13,7 +13,7 @@ from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
-from flows.backfill import backfill_flow, ingest_compilation
+from flows.backfill import backfill_flow, ingest_compilations
 from flows.crashes import HEARTBEAT_ENV, TAG, ensure_crash_detection
 from flows.digests import send_digests
 from flows.maintenance import reingest
@@ -78,9 +78,9 @@ def deployments() -> list[RunnerDeployment]:
             tags=tags,
             _sync=True,
         ),
-        ingest_compilation.to_deployment(
+        ingest_compilations.to_deployment(
             "backfill",
-            description="Ingest one compilation of a backfill (started by backfill/fan-out).",
+            description="Ingest one batch of a backfill's compilations (started by backfill/fan-out).",
             tags=tags,
             _sync=True,
         ),

@@ -15,6 +15,7 @@ def over_prefect(
     api_url: str,
     locations: list[str],
     parallel: int,
+    batch: int,
     digest_frequency: str | None,
     *,
     wait: bool,
@@ -25,7 +26,12 @@ def over_prefect(
     from flows.backfill import BACKFILL, follow  # prefect loads only for a backfill over workers
     from flows.trigger import start_deployment
 
-    parameters = {"locations": locations, "parallel": parallel, "digest_frequency": digest_frequency}
+    parameters = {
+        "locations": locations,
+        "parallel": parallel,
+        "batch": batch,
+        "digest_frequency": digest_frequency,
+    }
     run = start_deployment(api_url, BACKFILL, parameters)
     if not wait:
         data = {

@@ -61,7 +61,10 @@ def backfill_cmd(
         [], "--source", help="A registered source's id: every compilation it lists (repeatable)."
     ),
     parallel: int = typer.Option(
-        4, "--parallel", min=1, help="Compilations ingested at once over the Prefect work pool."
+        4, "--parallel", min=1, help="Flow runs ingesting at once over the Prefect work pool."
+    ),
+    batch: int = typer.Option(
+        1, "--batch", min=1, help="Compilations per flow run (each run's process takes seconds to start)."
     ),
     digest: str = typer.Option(
         "immediate", "--digest", help="Digests to send once at the end (a frequency, or 'none')."
@@ -85,7 +88,9 @@ def backfill_cmd(
     if app.settings.prefect_api_url and not local:
         from regtrack.cli.backfill import over_prefect
 
-        over_prefect(app.settings.prefect_api_url, locations, parallel, frequency, wait=wait, as_json=as_json)
+        over_prefect(
+            app.settings.prefect_api_url, locations, parallel, batch, frequency, wait=wait, as_json=as_json
+        )
         return
     with progress() as bar:
         task = bar.add_task("backfill", total=len(locations))

@@ -178,3 +178,13 @@ def test_cli_reingest_starts_the_deployment_when_a_prefect_server_is_configured(
     local = cli("reingest", "--local", "--all", "--json")
     assert local.exit_code == 0, local.stderr
     assert '"compilations": []' in local.stdout
+
+
+def test_a_backfill_cuts_its_compilations_into_batches_in_order():
+    from flows.backfill import batches
+
+    names = [f"{i:02}.txt" for i in range(7)]
+    assert batches(names, 3) == [names[0:3], names[3:6], names[6:7]]
+    assert batches(names, 1) == [[n] for n in names]
+    assert batches(names, 0) == [[n] for n in names]  # a batch is at least one compilation
+    assert batches([], 4) == []

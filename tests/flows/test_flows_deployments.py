@@ -11,7 +11,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import yaml  # noqa: E402
 
-from flows.backfill import BACKFILL, INGEST_ONE  # noqa: E402
+from flows.backfill import BACKFILL, INGEST_BATCH  # noqa: E402
 from flows.deployments import FIRST_INGEST, MANUAL_REINGEST, TIMEZONE, deployments  # noqa: E402
 from regtrack.settings import PROJECT_ROOT  # noqa: E402
 
@@ -58,7 +58,7 @@ def test_every_schedule_is_in_shanghai_time_and_parameters_fit_the_flows():
         "send-digests/monthly",
         "poll-and-ingest/daily-light",
         BACKFILL,
-        INGEST_ONE,
+        INGEST_BATCH,
     } <= names
 
 

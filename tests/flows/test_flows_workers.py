@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from flows.backfill import INGEST_ONE
+from flows.backfill import INGEST_BATCH
 from regtrack.services import backfill, digests
 from regtrack.settings import load_settings
 from storage.db import make_engine, transaction, upgrade
@@ -124,7 +124,7 @@ def test_a_backfill_survives_a_killed_worker_and_stores_what_a_serial_ingest_sto
         )
         fan_out = wait_until(lambda: _fan_out_run(cluster), 120, "the backfill/fan-out run", every=0.5)
         victim = wait_until(
-            lambda: _running_child_worker(cluster, fan_out), 240, f"a running {INGEST_ONE} run", every=0.5
+            lambda: _running_child_worker(cluster, fan_out), 240, f"a running {INGEST_BATCH} run", every=0.5
         )
         cluster.kill_worker(victim)
         code, stdout, stderr = finish(command, 600)
