@@ -27,6 +27,10 @@ DAILY_LIGHT_POLL = "30 8 * * *"
 DIGESTS = {"daily": "0 8 * * *", "weekly": "0 8 * * 1", "monthly": "0 8 1 * *"}
 FIRST_INGEST = "poll-and-ingest/monthly"
 MANUAL_REINGEST = "reingest/manual"
+# What every deployment on a work pool adds (prefect.yaml's pool definition): heartbeats, so that a
+# dead worker's runs are marked Crashed (flows/crashes.py). `serve` takes no job variables: the
+# runs it serves get the same variable from `regtrack run`'s environment (flows/local.py).
+POOL_JOB_VARIABLES = {"env": HEARTBEAT_ENV}
 
 
 def deployments() -> list[RunnerDeployment]:
@@ -85,8 +89,6 @@ def deployments() -> list[RunnerDeployment]:
             _sync=True,
         ),
     ]
-    for d in found:  # every run sends heartbeats: a dead worker's runs are marked Crashed (flows/crashes.py)
-        d.job_variables = {**d.job_variables, "env": HEARTBEAT_ENV}
     return found
 
 
@@ -99,7 +101,7 @@ def apply_to_pool(work_pool: str) -> list[str]:
     found = deployments()
     ensure_crash_detection()
     for d in found:
-        d.job_variables = {**d.job_variables, "working_dir": str(PROJECT_ROOT)}
+        d.job_variables = {**d.job_variables, **POOL_JOB_VARIABLES, "working_dir": str(PROJECT_ROOT)}
     return [f"{d.flow_name}/{d.name}: {d.apply(work_pool_name=work_pool, _sync=True)}" for d in found]
 
 

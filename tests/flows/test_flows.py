@@ -188,3 +188,19 @@ def test_a_backfill_cuts_its_compilations_into_batches_in_order():
     assert batches(names, 1) == [[n] for n in names]
     assert batches(names, 0) == [[n] for n in names]  # a batch is at least one compilation
     assert batches([], 4) == []
+
+
+def test_every_deployment_registers_as_serve_registers_it(prefect_api):
+    """`regtrack run` serves flows/deployments.py: each deployment is created without a work pool,
+    which Prefect refuses for one that carries job variables (it did: `make run` stopped)."""
+    from prefect.client.orchestration import get_client
+
+    from flows.deployments import deployments
+
+    names = []
+    for d in deployments():
+        d.apply(_sync=True)  # what Runner.add_deployment does for serve()
+        names.append(f"{d.flow_name}/{d.name}")
+    with get_client(sync_client=True) as client:
+        for name in names:
+            assert client.read_deployment_by_name(name).work_pool_name is None, name
