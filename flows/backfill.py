@@ -82,6 +82,7 @@ def backfill_flow(
     """Ingest every compilation named (files, folders, URLs, sources' listings) in flow runs of
     ``batch`` compilations, then relink, store diffs and send the due digests once."""
     engine, settings = runtime()
+    digest_frequency = backfill.digest_frequency(digest_frequency)
     wanted = backfill.expand(engine, settings, locations or [], source_ids or [])
     ensure_crash_detection()
     runs = fan_out(batches(wanted, batch), max(parallel, 1), max(attempts, 1))

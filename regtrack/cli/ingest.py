@@ -60,11 +60,14 @@ def backfill_cmd(
     source_ids: list[int] = typer.Option(
         [], "--source", help="A registered source's id: every compilation it lists (repeatable)."
     ),
-    parallel: int = typer.Option(
-        4, "--parallel", min=1, help="Flow runs ingesting at once over the Prefect work pool."
+    parallel: int | None = typer.Option(
+        None, "--parallel", min=1, help="Flow runs ingesting at once over the Prefect work pool [default: 4]."
     ),
-    batch: int = typer.Option(
-        1, "--batch", min=1, help="Compilations per flow run (each run's process takes seconds to start)."
+    batch: int | None = typer.Option(
+        None,
+        "--batch",
+        min=1,
+        help="Compilations per flow run (a run's process takes seconds to start) [default: 1].",
     ),
     digest: str = typer.Option(
         "immediate", "--digest", help="Digests to send once at the end (a frequency, or 'none')."
@@ -82,16 +85,24 @@ def backfill_cmd(
     from regtrack.services import backfill
 
     app = ctx.obj
+    frequency = backfill.digest_frequency(digest)
     engine = app.engine()
     locations = backfill.expand(engine, app.settings, inputs or [], source_ids)
-    frequency = None if digest == "none" else digest
     if app.settings.prefect_api_url and not local:
         from regtrack.cli.backfill import over_prefect
 
         over_prefect(
-            app.settings.prefect_api_url, locations, parallel, batch, frequency, wait=wait, as_json=as_json
+            app.settings.prefect_api_url,
+            locations,
+            parallel or 4,
+            batch or 1,
+            frequency,
+            wait=wait,
+            as_json=as_json,
         )
         return
+    if parallel or batch:
+        err.print("note: --parallel and --batch apply over Prefect workers; here one goes in after the other")
     with progress() as bar:
         task = bar.add_task("backfill", total=len(locations))
         report = backfill.run_here(

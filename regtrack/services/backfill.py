@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from ingest.announce import COMPILATION_SUFFIXES
 from ingest.errors import IngestError
+from notifications.model import FREQUENCIES
 from regtrack.errors import UsageError, one_line
 from regtrack.services import ingest, sources
 from regtrack.settings import Settings
@@ -75,6 +76,16 @@ def listed(engine: Engine, settings: Settings, source_id: int) -> list[str]:
 def _location(url: str) -> str:
     """A file URL of a local source as its path (what ``ingest.read_input`` reads); others as given."""
     return str(sources.local_path(url)) if urlsplit(url).scheme == "file" else url
+
+
+def digest_frequency(value: str | None) -> str | None:
+    """The digests a backfill sends at its end: None for none ("none" or nothing), else a known
+    frequency; anything else is refused before a single compilation is read."""
+    if not value or value == "none":
+        return None
+    if value not in FREQUENCIES:
+        raise UsageError(f"--digest takes one of {', '.join(FREQUENCIES)} or none, not {value!r}")
+    return value
 
 
 def ingest_one(engine: Engine, settings: Settings, location: str) -> ingest.IngestOutcome:

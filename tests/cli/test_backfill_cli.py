@@ -56,10 +56,18 @@ def test_a_folder_is_ingested_file_by_file_then_relinked_once(cli, db_url, tmp_p
     assert _stored(db_url)[0] == 2
 
     again = cli(
-        "--db", db_url, "backfill", str(folder / "2024" / sample_path("003").name), "--digest", "none"
+        "--db",
+        db_url,
+        "backfill",
+        str(folder / "2024" / sample_path("003").name),
+        "--digest",
+        "none",
+        "--parallel",
+        "2",
     )
     assert again.exit_code == 0, again.stderr
     assert "1 unchanged" in again.stdout
+    assert "--parallel and --batch apply over Prefect workers" in again.stderr
 
 
 def test_a_source_is_backfilled_with_everything_it_lists(cli, db_url, tmp_path, monkeypatch):
@@ -86,6 +94,11 @@ def test_bad_inputs_are_one_line_and_store_nothing(cli, db_url, tmp_path, monkey
         ("ftp://example.org/a.txt",): "unsupported URL scheme",
         (): "nothing to backfill",
         ("--source", "999"): "999",
+        (
+            str(tmp_path / "empty"),
+            "--digest",
+            "hourly",
+        ): "--digest takes one of immediate, daily, weekly, monthly or none",
     }
     for args, message in cases.items():
         result = cli("--db", db_url, "backfill", *args)
