@@ -33,10 +33,15 @@ from regtrack.services import backfill
 INGEST_BATCH = "ingest-compilations/backfill"
 BACKFILL = "backfill/fan-out"
 POLL_S = 2.0  # how often the fan-out reads its runs' states
+PAGE = 200  # flow runs per read: the server's largest page
 
 
 class CompilationFailed(IngestError):
     """A compilation of a backfill could not be ingested (its flow run fails with this line)."""
+
+
+class BackfillIncomplete(IngestError):
+    """A backfill ended with compilations or final steps that failed (the fan-out fails with it)."""
 
 
 @flow(name="ingest-compilations", log_prints=True)
@@ -93,6 +98,8 @@ def backfill_flow(
     problems += [f"{s['step']}: {s['error']}" for s in steps if s["status"] == "failed"]
     lines = [f"- {r.flow_run_name}: {r.state} (attempt {r.attempt})" for r in runs]
     publish("backfill-report", "Backfill", [*lines, "", *(f"- problem: {p}" for p in problems)])
+    if problems:  # the run ends Failed, so the CLI, the UI and --no-wait users all see it
+        raise BackfillIncomplete(f"{len(problems)} problem(s): " + "; ".join(problems))
     return {"runs": [r.as_json() for r in runs], "steps": steps, "problems": problems}
 
 
@@ -173,11 +180,14 @@ def follow(api_url: str, flow_run_id: str) -> Progress:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     parent_id = UUID(flow_run_id)
+    of_parent = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
+    children: list[Any] = []
     with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
         parent = client.read_flow_run(parent_id)
-        children = client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
-        )
+        while page := client.read_flow_runs(flow_run_filter=of_parent, limit=PAGE, offset=len(children)):
+            children += page  # the server returns 200 at most per request
+            if len(page) < PAGE:
+                break
     last: dict[tuple[str, ...], Any] = {}
     crashed = 0
     for run in sorted(children, key=lambda r: str(r.created)):  # ISO times: oldest run first

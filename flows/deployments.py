@@ -81,6 +81,7 @@ def deployments() -> list[RunnerDeployment]:
             "each over the work pool, then relink, diff and send digests once.",
             tags=tags,
             _sync=True,
+            concurrency_limit=1,  # two backfills would hold the slots their own ingest runs wait for
         ),
         ingest_compilations.to_deployment(
             "backfill",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import typer
 
 from regtrack.cli.output import err, out, print_json, progress
+from regtrack.errors import UsageError
 
 POLL_S = 2.0
+MAX_MISSES = 15  # polls in a row the server may miss (30 s) before we stop following
 
 
 def over_prefect(
@@ -48,8 +51,19 @@ def over_prefect(
         err.print(f"{BACKFILL}: flow run {run.name} ({run.ui_url})", markup=False)
     with progress() as bar:
         task = bar.add_task("backfill over workers", total=len(locations))
+        misses = 0
         while True:
-            now = follow(api_url, run.id)
+            try:
+                now = follow(api_url, run.id)
+                misses = 0
+            except httpx.HTTPError as exc:  # a blip of the server: the run goes on without us
+                misses += 1
+                if misses > MAX_MISSES:
+                    raise UsageError(
+                        f"lost the Prefect server ({type(exc).__name__}); the backfill goes on: {run.ui_url}"
+                    ) from exc
+                time.sleep(POLL_S)
+                continue
             bar.update(task, completed=now.completed)
             if now.final:
                 break

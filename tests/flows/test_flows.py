@@ -204,3 +204,12 @@ def test_every_deployment_registers_as_serve_registers_it(prefect_api):
     with get_client(sync_client=True) as client:
         for name in names:
             assert client.read_deployment_by_name(name).work_pool_name is None, name
+
+
+def test_the_crash_rule_is_created_once_and_then_found_the_same(prefect_api):
+    """Read back from the server, the rule compares equal to ours: it is not replaced on every
+    backfill (a replaced rule forgets the runs it was already watching)."""
+    from flows.crashes import ensure_crash_detection
+
+    ensure_crash_detection()
+    assert [ensure_crash_detection() for _ in range(3)] == [False, False, False]
