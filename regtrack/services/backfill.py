@@ -42,7 +42,7 @@ def expand(
         elif "://" in ref:
             raise UsageError(f"unsupported URL scheme in {ref!r}: use a path or http(s)://")
         else:
-            found += _local(Path(ref).expanduser())
+            found += _local(Path(ref).expanduser(), settings)
     for source_id in source_ids:
         found += listed(engine, settings, source_id)
     if not found:
@@ -50,12 +50,8 @@ def expand(
     return list(dict.fromkeys(found))
 
 
-def _local(path: Path) -> list[str]:
-    if path.is_file():
-        return [str(path.resolve())]
-    if not path.is_dir():
-        raise UsageError(f"no such file or folder: {path}")
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in COMPILATION_SUFFIXES)
+def _local(path: Path, settings: Settings) -> list[str]:
+    files = sources.compilation_files(path, settings)  # the listing a folder source polls
     if not files:
         raise UsageError(f"{path}: no compilation files ({', '.join(COMPILATION_SUFFIXES)}) in this folder")
     return [str(p.resolve()) for p in files]

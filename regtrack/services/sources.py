@@ -216,7 +216,13 @@ def _read_source(
 
 
 def _folder_items(path: Path, settings: Settings) -> list[AnnouncedItem]:
-    """A local file, or every compilation file under a folder (sorted, so polls are repeatable)."""
+    """A local file, or every compilation file under a folder, as announcements."""
+    return [AnnouncedItem(f.resolve().as_uri(), f.name) for f in compilation_files(path, settings)]
+
+
+def compilation_files(path: Path, settings: Settings) -> list[Path]:
+    """A local file, or every compilation file under a folder (sorted, so polls and backfills are
+    repeatable); each within the allowed folders."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in COMPILATION_SUFFIXES)
     elif path.exists():
@@ -226,7 +232,7 @@ def _folder_items(path: Path, settings: Settings) -> list[AnnouncedItem]:
     roots = list(settings.allowed_roots)
     if roots and not all(any(f.resolve().is_relative_to(r) for r in roots) for f in files):
         raise FetchError(f"refusing {path}: it is outside the allowed folders (REGTRACK_ALLOWED_ROOTS)")
-    return [AnnouncedItem(f.resolve().as_uri(), f.name) for f in files]
+    return files
 
 
 def local_path(url: str) -> Path:
