@@ -34,6 +34,7 @@ from tests.support.notify import (
     march_2024,
     utc,
 )
+from tests.support.processes import children
 from tests.support.smtp import SmtpSink, serve_smtp
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -208,14 +209,6 @@ def test_a_sender_killed_mid_message_resumes_without_a_second_copy(
         assert sink.counts() == {address: 1 for address in addresses}
 
 
-def _children(pid: int) -> list[int]:
-    """The processes ``pid`` started (Linux /proc)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
 def _gone(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
@@ -233,7 +226,7 @@ def test_sender_processes_killed_mid_run_never_send_a_second_copy(
         proc = _sender_process(db_url, sink.url, tmp_path, workers=2)
         try:
             wait_until(sink.blocked.is_set, timeout=60, message="the ninth message to reach the server")
-            workers = _children(proc.pid)
+            workers = children(proc.pid)
         finally:
             proc.kill()
             proc.wait(30)

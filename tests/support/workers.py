@@ -19,6 +19,7 @@ from pathlib import Path
 from flows.local import LocalPrefect
 from regtrack.settings import PROJECT_ROOT, load_settings
 from tests.support.net import free_port
+from tests.support.processes import descendants
 
 POOL = "regtrack"
 # A worker asks for scheduled runs every 10 s by default; a backfill's runs last seconds.
@@ -125,23 +126,3 @@ def prefect_cluster(home: Path, server_database: str | None = None) -> Iterator[
     finally:
         cluster.stop_workers()
         prefect.stop()
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process under ``pid`` (children, their children …), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
