@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_table
-from flows.backfill import BACKFILL, follow
+from flows.backfill import BACKFILL, child_runs, follow
 from flows.trigger import start_deployment
 from regtrack.services import backfill
 from regtrack.settings import load_settings
@@ -51,15 +51,11 @@ def _serial(locations: list[str]) -> float:
 
 def _child_times(api_url: str, parent_id: str) -> tuple[list[float], list[float], float]:
     """Per ingest run: seconds from start to end and from scheduled to start; the last end."""
-    from uuid import UUID
-
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
-        parent = FlowRunFilterParentFlowRunId(any_=[UUID(parent_id)])
-        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=parent))
+        runs = child_runs(client, parent_id)
     took = [(r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time]
     waited = [
         (r.start_time - r.expected_start_time).total_seconds()

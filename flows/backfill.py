@@ -172,22 +172,29 @@ class Progress:
     crashed: int  # runs that crashed (each one was started again while attempts were left)
 
 
+def child_runs(client: Any, flow_run_id: str) -> list[Any]:
+    """Every flow run the fan-out run ``flow_run_id`` started, read page by page (the server
+    returns 200 at most per request)."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    of_parent = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[UUID(flow_run_id)]))
+    found: list[Any] = []
+    while page := client.read_flow_runs(flow_run_filter=of_parent, limit=PAGE, offset=len(found)):
+        found += page
+        if len(page) < PAGE:
+            break
+    return found
+
+
 def follow(api_url: str, flow_run_id: str) -> Progress:
     """The fan-out run's state and what its ingest runs did (a crash shows as a second run of the
     same batch of locations)."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    parent_id = UUID(flow_run_id)
-    of_parent = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
-    children: list[Any] = []
     with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
-        parent = client.read_flow_run(parent_id)
-        while page := client.read_flow_runs(flow_run_filter=of_parent, limit=PAGE, offset=len(children)):
-            children += page  # the server returns 200 at most per request
-            if len(page) < PAGE:
-                break
+        parent = client.read_flow_run(UUID(flow_run_id))
+        children = child_runs(client, flow_run_id)
     last: dict[tuple[str, ...], Any] = {}
     crashed = 0
     for run in sorted(children, key=lambda r: str(r.created)):  # ISO times: oldest run first

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from flows.backfill import INGEST_BATCH
+from flows.backfill import INGEST_BATCH, child_runs
 from regtrack.services import backfill, digests
 from regtrack.settings import load_settings
 from storage.db import make_engine, transaction, upgrade
@@ -72,14 +72,11 @@ def _fan_out_run(cluster) -> str | None:  # type: ignore[no-untyped-def]
 def _running_child_worker(cluster, parent_id: str) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
     """A worker running one of the backfill's ingest runs and not the fan-out itself, with that run."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterParentFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: cluster.api_url}), get_client(sync_client=True) as client:
-        (parent,) = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[parent_id])))
-        children = client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
-        )
+        parent = client.read_flow_run(parent_id)
+        children = child_runs(client, parent_id)
     if not parent.infrastructure_pid:
         return None
     spared = cluster.worker_of(int(parent.infrastructure_pid))
