@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from storage import flushids  # noqa: F401  (registers the flush hook on TrackedSession)
 from storage.dataversion import TrackedSession
 from storage.errors import DatabaseError
 

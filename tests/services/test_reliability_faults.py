@@ -159,15 +159,22 @@ def cluster() -> Iterator[PrivateCluster]:
 
 
 @pytest.mark.parametrize(
-    ("mode", "message"),
+    ("mode", "reasons"),
     [
-        ("fast", "database error: terminating connection due to administrator command"),
-        ("immediate", "database error: "),  # a crash: no goodbye to the clients, recovery at start
+        # a clean shutdown says why, unless it arrives inside a pipelined executemany, whose
+        # driver only sees the socket close
+        ("fast", ("terminating connection due to administrator command", "server closed the connection")),
+        ("immediate", ("",)),  # a crash: no goodbye to the clients, recovery at start
     ],
     ids=["fast", "immediate"],
 )
 def test_postgresql_restarted_during_an_ingest_is_a_clear_error_and_the_rerun_completes_it(
-    cli, tmp_path: Path, undisturbed: dict[str, object], cluster: PrivateCluster, mode: str, message: str
+    cli,
+    tmp_path: Path,
+    undisturbed: dict[str, object],
+    cluster: PrivateCluster,
+    mode: str,
+    reasons: tuple[str, ...],
 ) -> None:
     url = cluster.new_database()
     engine = make_engine(url)
@@ -177,7 +184,8 @@ def test_postgresql_restarted_during_an_ingest_is_a_clear_error_and_the_rerun_co
     wait_until_storing(process, url)
     cluster.pg_ctl("restart", "-m", mode)  # every session ends, then the server comes back
     code, _out, err = finish(process)
-    assert_one_error_line(code, err, message)
+    assert_one_error_line(code, err, "database error: ")
+    assert any(reason in err for reason in reasons), err
     assert_interrupted_cleanly(url)
     rerun_completes(cli, url, undisturbed)
 
