@@ -41,7 +41,7 @@ def _assign_ids(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, PREASSIGNED) and obj.id is None:
             pending[type(obj)].append(obj)
     for cls, rows in pending.items():
-        rows.sort(key=lambda obj: instance_state(obj).insert_order)
+        rows.sort(key=lambda obj: instance_state(obj).insert_order or 0)
         _preassign(session, cls, rows)
 
 
