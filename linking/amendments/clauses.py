@@ -34,9 +34,14 @@ _SCOPE = rf"(?P<scope>{LOCS}|{_OWN}|※|其|该条|该款|该项)?(?:中的|中)
 _PATTERNS = (
     ("renumber", rf"原?(?P<old>{LOCS})(?P<each>分别)?(?:修改|改)为(?P<new>{LOCS})"),
     ("replace", rf"(?P<locs>{LOCS})?(?:修改|改)为[:：]?{_Q.format('a')}"),
-    ("substitute", rf"{_SCOPE}{_Q.format('a')}(?P<every>统一)?(?:修改|改)为[:：]?{_Q.format('b')}"),
-    ("delete", rf"删去(?P<locs>{LOCS})"),
-    ("delete_text", rf"删去{_SCOPE}(?P<qs>\ue000\d+\ue001(?:[和、及]\ue000\d+\ue001)*)"),
+    # “A”、“B”修改为“C”: each of the quoted texts becomes the one after 修改为
+    (
+        "substitute",
+        rf"{_SCOPE}(?P<qs>\ue000\d+\ue001(?:[和、及]\ue000\d+\ue001)*)(?P<every>统一)?(?:修改|改)为[:：]?"
+        + _Q.format("b"),
+    ),
+    ("delete", rf"删(?:去|除)(?P<locs>{LOCS})"),
+    ("delete_text", rf"删(?:去|除){_SCOPE}(?P<qs>\ue000\d+\ue001(?:[和、及]\ue000\d+\ue001)*)"),
     (
         "insert_text",
         rf"在{_SCOPE}{_Q.format('a')}(?P<pos>后面|之后|后|之前|前)增加[:：]?{_Q.format('b')}",
@@ -142,10 +147,16 @@ def _replace(m: re.Match[str], masked: Masked, at: _At) -> Read:
 def _substitute(m: re.Match[str], masked: Masked, at: _At) -> Read:
     places = at.scope(m)
     every = bool(m["every"]) or places == (Place(None),)
-    instruction = Substitute(
-        places, masked.text(int(m["a"])), masked.text(int(m["b"])), every, at.quote, at.line
+    new = masked.text(int(m["b"]))
+    instructions = tuple(
+        Substitute(places, masked.text(int(old)), new, every, at.quote, at.line) for old in _quoted(m["qs"])
     )
-    return Read((instruction,), places if places != (Place(None),) else at.context, places)
+    return Read(instructions, places if places != (Place(None),) else at.context, places)
+
+
+def _quoted(marks: str) -> list[str]:
+    """The numbers of the masked quotes in ``marks`` (“A”、“B” masked)."""
+    return re.findall("\ue000(\\d+)\ue001", marks)
 
 
 def _delete(m: re.Match[str], masked: Masked, at: _At) -> Read:
@@ -156,7 +167,7 @@ def _delete(m: re.Match[str], masked: Masked, at: _At) -> Read:
 def _delete_text(m: re.Match[str], masked: Masked, at: _At) -> Read:
     places = at.scope(m)
     every = places == (Place(None),)
-    found = (masked.text(int(i)) for i in re.findall("\ue000(\\d+)\ue001", m["qs"]))
+    found = (masked.text(int(i)) for i in _quoted(m["qs"]))
     instructions = tuple(Substitute(places, old, "", every, at.quote, at.line) for old in found)
     return Read(instructions, places if not every else at.context, None)
 

@@ -20,7 +20,12 @@ _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[0-9０-９]+[.．、]|[（(][一二三四五六七八九十]+[）)])"
 )
 # 将《X》第… / 删去《X》第… / 对《X》作如下修改; a bare 《X》 only as a numbered heading (一、《X》).
-_TARGET = re.compile(r"^(?:(?:将|删去|在|对|修改|把)《(?P<name>[^》]+)》|《(?P<heading>[^》]+)》[:：]?$)")
+# The heading may give the document's date or 文号 in brackets (中国民用航空总局令第60号, 1997:
+# 一、《关于颁发航行情报员执照的暂行规定》（１９８６年３月１５日发布）).
+_TARGET = re.compile(
+    r"^(?:(?:将|删去|在|对|修改|把)《(?P<name>[^》]+)》"
+    r"|《(?P<heading>[^》]+)》(?:[（(][^（()）]*[）)])?[:：]?(?=$|第|删去|删除|将|在))"
+)
 _ONE_TARGET = re.compile(r"关于(?:修改|修订)《(?P<name>[^》]+)》的决定")
 _AMENDMENT = re.compile(r"^(?P<name>.+?)修正案(?:[（(][一二三四五六七八九十]+[）)])?$")
 # 此外，对相关行政法规中的条文序号作相应调整 (2022-03-29 and 2024-12-06 decisions, last line of 附件1).
@@ -39,14 +44,25 @@ _CLAUSE = re.compile(
 _BLANKS = re.compile(r"\s+")
 # A numbered part run into the text before it, as pages that lost their line breaks print a
 # decision (国家卫生健康委 2026-06-05 decision: …部门规章一、修改《医师执业注册管理办法》（一）将“…”
-# 统一修改为“…”；…“…”二、修改《…》): before 一、 naming a target, before （一） giving an instruction.
+# 统一修改为“…”；…“…”二、修改《…》): before 一、 naming a target, before （一） giving an instruction;
+# after a full stop or a quote, before 六、《X》 (中国民用航空总局令第60号: …修改为"收回"。六、《航空公司航行
+# 资格审定规则》（…发布）), and after that heading before its first item (…（…发布）１、第七条…).
 _PART = re.compile(
     r"(?<=[^第、一二三四五六七八九十百零])(?=[一二三四五六七八九十]+、(?:修改|将|删去|对|在|把)《)"
+    r"|(?<=[。；;：:\ue001])(?=[一二三四五六七八九十]+、《)"
+    r"|(?<=[》）)])(?=[0-9０-９]+[、．.](?:第|将|删去|删除|在))"
     r"|(?<=[。；;》\ue001])(?=[（(][一二三四五六七八九十]+[）)](?:将|删去|在|对|把|增加))"
 )
 # Another document named in a clause, with places: 将《A》第二十七条、《B》第二十八条中的…
 _OTHER_TARGET = re.compile(r"[、和及]?《(?P<name>[^》]+)》(?=第)")
 _LOCS = re.compile(LOCS)
+# A heading that gives one instruction for every item listed under it, each item naming only a
+# document and its places (2009-08-27 decision of the NPC Standing Committee, part 二（一）:
+# 将下列法律和法律解释中的“征用”修改为“征收、征用” / 6．《中华人民共和国森林法》第十八条). A change
+# described, not quoted (三（二）将下列法律中引用…的规定修改为“依照刑法有关规定”), is read as a change
+# this parser cannot apply, with its places.
+_LISTED = re.compile(r"^(?P<verb>将|删去)下列[^\ue000，,。；;]*?中(?P<rest>.+)$")
+_LISTED_ITEM = re.compile(rf"^《(?P<name>[^》]+)》(?P<places>{LOCS})[。；;]?$")
 
 
 def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructions, ...]:
@@ -63,14 +79,26 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
     target = default
     level = None  # how the part naming the target is numbered: a sibling part ends it
     context: tuple[Place, ...] = ()  # a paragraph may go on with the article the one before named
+    listed: _Listed | None = None
     for line, raw in lines:
         for part in _PART.split(_BLANKS.sub("", raw).lstrip("#")):
             numbered = _NUMBERED.match(part)
             skeleton = part[numbered.end() :] if numbered else part
+            listed = listed.next(numbered) if listed else None
+            if heading := _LISTED.match(skeleton):
+                listed = _Listed(heading["verb"], heading["rest"])
+                target = None
+                continue
             named = _TARGET.match(skeleton)
-            if named and (named["name"] or numbered):
+            if listed and numbered and (item := _LISTED_ITEM.match(skeleton)):
+                target, level, context = item["name"], _level(numbered), ()
+                skeleton = listed.clause(item["places"])
+            elif named and (named["name"] or numbered):
                 target, level = named["name"] or named["heading"], _level(numbered)
-                skeleton = skeleton.replace(f"《{target}》", "※", 1)
+                if named["heading"]:  # 七、《X》（…发布）第１０条修改为… goes on with its first clause
+                    skeleton = skeleton[named.end() :]
+                else:
+                    skeleton = skeleton.replace(f"《{target}》", "※", 1)
                 context = ()
             elif numbered and default is None and level in (None, _level(numbered)):
                 target = None  # 附件2's list of repealed regulations follows the last target
@@ -80,6 +108,27 @@ def parse_decision(text: str, title: str | None = None) -> tuple[TargetInstructi
                 groups.setdefault(name, []).extend(found)
                 context = after if name == target else context
     return tuple(TargetInstructions(name, tuple(found)) for name, found in groups.items() if found)
+
+
+class _Listed:
+    """The instruction of a 将下列…中的“A”修改为“B” heading, for the numbered items below it: they
+    keep one numbering, and a part numbered otherwise (the next heading) ends the list. ``rest``
+    is the heading after 中: 的“A”修改为“B”."""
+
+    def __init__(self, verb: str, rest: str) -> None:
+        self.verb, self.rest = verb, rest
+        self.items: str | None = None  # how the items are numbered, once one was seen
+
+    def next(self, numbered: re.Match[str] | None) -> _Listed | None:
+        if numbered is None:
+            return self
+        level = _level(numbered)
+        if self.items is None:
+            self.items = level
+        return self if level == self.items else None
+
+    def clause(self, places: str) -> str:
+        return f"{self.verb}※{places}中{self.rest}"
 
 
 def _default_target(title: str) -> str | None:

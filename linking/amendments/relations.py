@@ -36,8 +36,10 @@ from linking.titles import title_key
 
 # l01 国家卫生健康委关于修改和废止部分部门规章的决定, l06 国务院关于修改和废止部分行政法规的决定,
 # l10 …关于废止和修改《…》等22部地方性法规的决定; 刑法修正案（十一）.
+# An attachment titled by what it lists: 国务院决定修改的行政法规, 农业农村部决定修改的规章 (m05).
 _TITLE = re.compile(
     r"关于(?:废止和)?(?:修改|修订)(?:和废止)?.{0,80}的决定$|修正案(?:[（(][一二三四五六七八九十]+[）)])?$"
+    r"|决定(?:修改|修订)的.{0,20}$"
 )
 # Cheap test before parsing a text without such a title: an instruction names its target so.
 # Every instruction changes words by one of these verbs (修改为, 改为, 删去, 增加): a text without any

@@ -251,3 +251,41 @@ def test_reorder_clause():
     group = parse_decision(fixture_text("decision_2022-03-29_excerpt.md"))[-1]
     assert isinstance(group.instructions[-1], Reorder)
     assert "条文序号作相应调整" in group.instructions[-1].quote
+
+
+def test_a_heading_gives_its_instruction_to_every_item_listed_under_it():
+    # 全国人大常委会关于修改部分法律的决定 (2009-08-27), corpus p02, parts 二（一）and 三（一）（二）
+    text = (
+        "二、对下列法律和法律解释中关于“征用”的规定作出修改\n"
+        "（一）将下列法律和法律解释中的“征用”修改为“征收、征用”\n"
+        "6．《中华人民共和国森林法》第十八条\n"
+        "10．《中华人民共和国农村土地承包法》第十六条、第五十九条\n"
+        "（二）将下列法律中的“依照刑法第×条的规定”、“比照刑法第×条的规定”修改为“依照刑法有关规定”\n"
+        "22．《中华人民共和国计量法》第二十九条\n"
+        "（三）将下列法律中引用已纳入刑法并被废止的关于惩治犯罪的决定的规定修改为“依照刑法有关规定”\n"
+        "44．《中华人民共和国军事设施保护法》第三十五条\n"
+    )
+    groups = {g.target: g.instructions for g in parse_decision(text, "关于修改部分法律的决定")}
+    (forest,) = groups["中华人民共和国森林法"]
+    assert forest == Substitute((Place(18),), "征用", "征收、征用", False, forest.quote, forest.line)
+    assert [i.places for i in groups["中华人民共和国农村土地承包法"]] == [(Place(16), Place(59))]
+    assert [(i.old, i.new) for i in groups["中华人民共和国计量法"]] == [
+        ("依照刑法第×条的规定", "依照刑法有关规定"),
+        ("比照刑法第×条的规定", "依照刑法有关规定"),
+    ]
+    (described,) = groups["中华人民共和国军事设施保护法"]  # described, not quoted: not applied
+    assert isinstance(described, Unsupported) and "第三十五条" in described.quote
+
+
+def test_headings_with_a_date_run_into_the_text_before_and_after_them():
+    # 中国民用航空总局令第60号 (1997-01-06), corpus s05: a page that lost its line breaks
+    text = (
+        "决定对部分民用航空规章作如下修订：一、《关于颁发航行情报员执照的暂行规定》（１９８６年３月１５日发布）\n"
+        '第九条 中的"吊销"修改为"收回"。七、《关于民用航空器保留项目控制的暂行规定》（１９８８年６月１８日发布）'
+        '第１０条修改为："１０．视情节轻重给予警告。"八、《关于民用航空器时控件管理的暂行规定》（１９８８年６月'
+        "１８日发布）１、删除第八条。"
+    )
+    groups = {g.target: g.instructions for g in parse_decision(text, "关于修订和废止部分民用航空规章的决定")}
+    assert [type(i) for i in groups["关于颁发航行情报员执照的暂行规定"]] == [Substitute]
+    assert [i.places for i in groups["关于民用航空器保留项目控制的暂行规定"]] == [(Place(10),)]
+    assert [i.place for i in groups["关于民用航空器时控件管理的暂行规定"]] == [Place(8)]
