@@ -51,8 +51,10 @@ _STATE_NAME = "中华人民共和国"
 _CN_SERIAL = "零〇一二三四五六七八九十百千"
 # Order numbers: corpus l09 "民航总局令第30号", l06 "中华人民共和国国务院令第283号", h08 "原国家质量技术
 # 监督局令第51号"; laws are promulgated by 主席令第十二号. The issuer is the run of characters before 令.
+# Ministries that number their orders by year write the year before 第: 农业农村部令2018年第2号 (m05).
 ORDER_NUMBER_RE = re.compile(
-    rf"(?:{_STATE_NAME})?(?:原)?(?P<issuer>(?!原){_CODE_CHAR}{{1,24}}?)令{_SP}第{_SP}(?P<serial>[{_DIGIT}]{{1,5}}|[{_CN_SERIAL}]{{1,8}}){_SP}号"
+    rf"(?:{_STATE_NAME})?(?:原)?(?P<issuer>(?!原){_CODE_CHAR}{{1,24}}?)令{_SP}"
+    rf"(?:(?P<year>(?:19|20)[0-9]{{2}}){_SP}年{_SP})?第{_SP}(?P<serial>[{_DIGIT}]{{1,5}}|[{_CN_SERIAL}]{{1,8}}){_SP}号"
 )
 
 _DASHES = "—–―‐－-‑"
@@ -107,7 +109,8 @@ def canonical_order_number(match: re.Match[str]) -> str | None:
         serial = cn_to_int(match["serial"])
     except ValueError:
         return None
-    return f"{issuer}令第{serial}号"
+    year = f"{match['year']}年" if match["year"] else ""
+    return f"{issuer}令{year}第{serial}号"
 
 
 def _canonical_standard(match: re.Match[str]) -> str:

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.docnumber import DOC_NUMBER_RE, STANDARD_RE, canonical_doc_number, find_doc_numbers
+from ingest.docnumber import (
+    DOC_NUMBER_RE,
+    ORDER_NUMBER_RE,
+    STANDARD_RE,
+    canonical_doc_number,
+    canonical_order_number,
+    find_doc_numbers,
+)
 
 _VARIANTS = [
     "国卫医急发〔2024〕11号",
@@ -163,3 +170,16 @@ def test_court_numbers_with_the_year_first_in_any_bracket():
     assert canonical_doc_number("〔1957〕法研字第17334号") == "法研字〔1957〕17334号"
     assert canonical_doc_number("法〔研〕复〔1988〕32号") == canonical_doc_number("法(研)复〔1988〕32号")
     assert find_doc_numbers("（2019）最高法民终1号") == []  # a case number, not a 文号
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("农业农村部令2018年第2号", "农业农村部令2018年第2号"),  # numbered by year (corpus m05)
+        ("农业农村部令 2022 年第 1 号", "农业农村部令2022年第1号"),
+        ("中华人民共和国国务院令第408号", "国务院令第408号"),
+    ],
+)
+def test_order_numbers_keep_their_year(raw, canonical):
+    match = ORDER_NUMBER_RE.search(raw)
+    assert match and canonical_order_number(match) == canonical
