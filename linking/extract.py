@@ -17,6 +17,7 @@ from linking import list_rules, rules
 from linking.amendments.relations import read_decision
 from linking.expiry import expiry_relations
 from linking.header import header_relations
+from linking.history import history_relations
 from linking.mentions import find_aliases, find_mentions, masked
 from linking.model import Citation, ExtractedRelation, SourceDoc
 from linking.own import OwnTitles, attachment_titles
@@ -41,6 +42,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
     list_state: list_rules.ListState | None = None
     for index, sentence in enumerate(sentences):
         mentions = find_mentions(sentence.text, own_doc_number=doc.doc_number_canonical, aliases=aliases)
+        histories = history_relations(sentence, mentions)  # also of what a decision amends itself
         mentions = decision.not_amended(mentions) if decision else mentions
         aliases.update(find_aliases(sentence.text, mentions))  # after: the defining mention is cited
         stated = effective_date_from(sentence.text, written=doc.written_date, published=doc.published_date)
@@ -59,6 +61,7 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         stated_here = [rel for rel, _ in taken if rel is not None] + _citations(
             ctx, own, {m.start for _, m in taken}
         )
+        stated_here += histories
         if not is_draft:
             stated_here += expiry_relations(sentence, start=ctx.effective_date)
         found += _dedupe_sentence(stated_here)
