@@ -19,6 +19,11 @@ _PASSIVE_NOTE = re.compile(
 # What may sit between the rows of a list without ending it: table borders and the rest of a row's
 # cells (l23 " |"), a category sub-heading ("一、卫生类（12件）", "（二）司法解释性质文件"), a page number.
 _FURNITURE = re.compile(r"^[|:：\-—\s0-9]*$|^[^。；;，,]{0,24}[|]?$")
+# A numbered row this reader cannot read (p04 附件2 二、"煤炭送货办法（煤炭工业部、铁道部修订 1965年12月6日
+# 国务院批转）") is still a row: the rows after it are read. Prose numbered so closes the list below.
+_NUMBERED_ROW = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[0-9０-９]+[.．、])(?!本决定|本通知|本公告|以上|上述)"
+)
 # Prose that closes a list: "本决定自公布之日起施行。" (l07), "以上法规废止后，…" (l24).
 _CLOSES_LIST = re.compile(r"^(?:本决定|本通知|本公告|本规定|本办法|以上|上述|特此|此前|各)")
 
@@ -52,7 +57,8 @@ def list_relations(ctx: Context, state: ListState | None) -> tuple[Found | None,
             found += _row_relations(ctx, row, kind)
     after = ListState(heads[-1].kind) if heads else state
     if not found and not heads:
-        return None, state if state is not None and _furniture(text) else None
+        kept = state is not None and (_furniture(text) or _NUMBERED_ROW.match(text) is not None)
+        return None, state if kept else None
     found += [(None, m) for m in ctx.mentions if not any(m is taken for _, taken in found)]
     return found, after
 

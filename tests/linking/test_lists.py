@@ -226,3 +226,18 @@ def test_numbered_rows_of_quoted_titles_with_their_issue_after_them():
         ("某某卫生管理办法", None),
         ("某某监督规定", "卫生部令第3号"),
     ]
+
+
+def test_a_row_that_cannot_be_read_does_not_end_the_list():
+    # p04 (国务院关于修改和废止部分行政法规的决定, 2024-03-10) 附件2: row 二's bracket opens with who
+    # revised it, not a date; the rows after it are still repealed
+    text = (
+        "国务院决定废止的行政法规\n"
+        "一、中华人民共和国劳动保险条例（1951年2月26日政务院公布 1953年1月2日政务院修正公布）\n"
+        "二、煤炭送货办法（煤炭工业部、铁道部修订 1965年12月6日国务院批转）\n"
+        "三、合理化建议和技术改进奖励条例（1982年3月16日国务院发布 1986年6月4日国务院修订发布）\n"
+        "二、本决定自公布之日起施行。\n"
+        "四、某某暂行办法（1990年1月1日国务院发布）\n"
+    )
+    titles = [t for k, t, _, _ in _repealed(text) if k == "repeals"]
+    assert titles == ["中华人民共和国劳动保险条例", "合理化建议和技术改进奖励条例"]
