@@ -40,31 +40,38 @@ def history_relations(sentence: Sentence, mentions: Sequence[Mention]) -> list[E
     for mention in mentions:
         if mention.title_start is None or mention.alias or not mention.citation.title:
             continue
-        events = _events(_bracket_after(sentence.text, mention.title_start))
-        if not any(act in _AMENDED for act, _ in events):
-            continue
-        target = _published(mention.citation, events)
-        line = sentence.line_at(mention.start)
-        for act, piece in events:
-            if act in _AMENDED:
-                found += [
-                    ExtractedRelation("amends", target, "whole", when, quote, line, DATED_DECISION, subject)
-                    for subject, when, quote in _amenders(piece)
-                ]
+        title_end = sentence.text.find("》", mention.title_start) + 1
+        if title_end > 0:
+            found += history_after(sentence, title_end, mention.citation)
     return found
 
 
-def _bracket_after(text: str, title_start: int) -> str:
-    """What the brackets right after the 《title》 at ``title_start`` hold, or ""."""
-    end = text.find("》", title_start)
-    if end < 0 or end + 1 >= len(text) or text[end + 1] not in _OPEN:
+def history_after(sentence: Sentence, at: int, citation: Citation) -> list[ExtractedRelation]:
+    """The amendments of ``citation`` the brackets at ``at`` record (a list row's title without 《》
+    ends there: p04 附件2 "十、全民所有制小型工业企业租赁经营暂行条例（1988年6月5日…令第2号发布 根据…修订）")."""
+    events = _events(_bracket_at(sentence.text, at))
+    if not any(act in _AMENDED for act, _ in events):
+        return []
+    target = _published(citation, events)
+    line = sentence.line_at(at)
+    return [
+        ExtractedRelation("amends", target, "whole", when, quote, line, DATED_DECISION, subject)
+        for act, piece in events
+        if act in _AMENDED
+        for subject, when, quote in _amenders(piece)
+    ]
+
+
+def _bracket_at(text: str, at: int) -> str:
+    """What the brackets opening at ``at`` hold, or ""."""
+    if at >= len(text) or text[at] not in _OPEN:
         return ""
     depth = 0
-    for index in range(end + 1, len(text)):
+    for index in range(at, len(text)):
         depth += text[index] in _OPEN
         depth -= text[index] in _CLOSE
         if depth == 0:
-            return text[end + 2 : index]
+            return text[at + 1 : index]
     return ""
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from linking import list_headings, lists
+from linking.history import history_after
 from linking.list_headings import AMENDS, REPEALS
 from linking.mentions import Mention
 from linking.rules import Context, Found, relation
@@ -87,6 +88,10 @@ def _row_relations(ctx: Context, row: lists.Row, list_kind: str) -> Found:
     elif kind == AMENDS:
         rel = relation(ctx, "amends", mention, scope=row.part or "whole")
         out.append((replace(rel, quote=_quote(ctx, row)), mention))
+    title = row.citation.title or ""
+    title_end = ctx.sentence.text.find(title, row.start) + len(title) if title else -1
+    if title_end > row.start and ctx.sentence.text[title_end - 1 : title_end] != "》":
+        out += [(rel, mention) for rel in history_after(ctx.sentence, title_end, row.citation)]
     note_end = ctx.sentence.text.find("。", row.end)
     note = _PASSIVE_NOTE.match(ctx.blanked, row.end, note_end if note_end >= 0 else len(ctx.blanked))
     if note:

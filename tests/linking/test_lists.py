@@ -241,3 +241,21 @@ def test_a_row_that_cannot_be_read_does_not_end_the_list():
     )
     titles = [t for k, t, _, _ in _repealed(text) if k == "repeals"]
     assert titles == ["中华人民共和国劳动保险条例", "合理化建议和技术改进奖励条例"]
+
+
+def test_a_row_without_brackets_around_its_title_records_its_history():
+    # p04 附件2 row 十: the regulation repealed, and amended before by a named decision
+    text = (
+        "国务院决定废止的行政法规\n"
+        "十、全民所有制小型工业企业租赁经营暂行条例（1988年6月5日中华人民共和国国务院令第2号发布 "
+        "根据1990年2月24日《国务院关于修改〈全民所有制小型工业企业租赁经营暂行条例〉第二十二条的决定》修订）\n"
+    )
+    relations = [r for r in extract_relations(_doc(text)) if r.kind in ("repeals", "amends")]
+    assert [(r.kind, r.citation.title, r.citation.doc_number_canonical) for r in relations] == [
+        ("repeals", "全民所有制小型工业企业租赁经营暂行条例", "国务院令第2号"),
+        ("amends", "全民所有制小型工业企业租赁经营暂行条例", "国务院令第2号"),
+    ]
+    assert (
+        relations[1].subject.title
+        == "国务院关于修改〈全民所有制小型工业企业租赁经营暂行条例〉第二十二条的决定"
+    )
