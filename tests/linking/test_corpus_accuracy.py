@@ -11,7 +11,7 @@ import pytest
 from tests.corpus.evaluate import Report, report
 
 PRECISION = 0.95  # what is found is right, on both parts
-FLOORS = {"dev": (0.95, 0.94), "heldout": (0.75, 0.85)}  # (relations F1, metadata fields exact)
+FLOORS = {"dev": (0.95, 0.94), "heldout": (0.87, 0.85)}  # (relations F1, metadata fields exact)
 
 
 @cache
