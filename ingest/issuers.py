@@ -175,3 +175,19 @@ def complete_from_signature(field: str, signature: list[str]) -> list[str]:
     if truncated and len(signature) > len(names):
         return names + [name for name in signature[len(names) :] if name not in names]
     return names or signature
+
+
+# A title that opens with who issues it: 国务院关于修改和废止部分行政法规的决定, 最高人民法院关于废止…的决定,
+# 中国人民银行 国家金融监督管理总局关于废止《…》的决定.
+_TITLE_ISSUERS_RE = re.compile(
+    r"^(?P<orgs>[^关《》“”，。、]{2,40}?(?:[、\s][^关《》“”，。、\s]{2,40}?)*)关于"
+)
+
+
+def issuers_in_title(title: str) -> list[str]:
+    """The bodies a title opens with before 关于, when each is a whole body's name; else []."""
+    match = _TITLE_ISSUERS_RE.match(title.strip())
+    if match is None:
+        return []
+    names = split_issuers(match["orgs"])
+    return names if names and all(len(n) >= 2 and is_complete_name(n) for n in names) else []

@@ -9,7 +9,7 @@ from datetime import date
 from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
 from ingest.docnumber import STANDARD_RE, canonical_doc_number, strip_spaces
 from ingest.header import Header, read_header
-from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
+from ingest.issuers import complete_from_signature, is_issuer_line, issuers_in_title, split_issuers
 from ingest.model import ParsedDocument
 from ingest.notices import Notice
 from ingest.segment import DocumentSpan
@@ -122,11 +122,11 @@ def _doc_number(span: DocumentSpan, header: Header | None = None) -> tuple[str |
         return written, None
 
 
-def _issuers(span: DocumentSpan, signed: list[str], lead: list[str]) -> tuple[str, ...]:
+def _issuers(span: DocumentSpan, signed: list[str], lead: list[str], title: str) -> tuple[str, ...]:
     field = _field(span, "发文机关")
     if field:
         return tuple(complete_from_signature(field, signed))
-    return tuple(signed or lead)
+    return tuple(signed or lead or issuers_in_title(title))
 
 
 def _own_dates(
@@ -191,7 +191,7 @@ def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
         end_line=span.end_line,
         doc_number=doc_number,
         doc_number_canonical=canonical,
-        issuers=_issuers(span, signed, lead),
+        issuers=_issuers(span, signed, lead, title),
         written_date=written,
         published_date=published,
         effective_date=effective,

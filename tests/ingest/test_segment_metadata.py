@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ingest.issuers import complete_from_signature, is_issuer_line, split_issuers
+from ingest.issuers import complete_from_signature, is_issuer_line, issuers_in_title, split_issuers
 from ingest.metadata import clean_heading, signature
 from ingest.parse import parse_text
 
@@ -137,3 +137,22 @@ def test_a_draft_for_comment_has_no_dates_of_its_own():
     )
     [document] = parse_text(draft).documents
     assert document.effective_date is None and document.expiry_date is None
+
+
+@pytest.mark.parametrize(
+    ("title", "issuers"),
+    [
+        ("国务院关于修改和废止部分行政法规的决定", ["国务院"]),  # corpus l06, p04
+        (
+            "最高人民法院、最高人民检察院关于办理危害药品安全刑事案件适用法律若干问题的解释",
+            ["最高人民法院", "最高人民检察院"],
+        ),
+        ("关于废止部分规章的决定", []),  # no body named
+        (
+            "吉林市人大常委会关于废止部分地方性法规的决定",
+            [],
+        ),  # not a whole body's name as the reader knows them
+    ],
+)
+def test_a_title_opening_with_bodies_names_the_issuers(title, issuers):
+    assert issuers_in_title(title) == issuers
