@@ -167,11 +167,26 @@ _AROUND_LATERAL = text(
 _KEYS_PER_ARRAY = 1000
 
 
+# The planner's guess for a table it has no statistics of yet (a new database's first ingests:
+# autovacuum has not analysed it) is a few rows: it read and sorted the table once per key instead
+# of walking the index, 60 ms for 001's 232 keys against 10 ms. Walking the index is always the
+# right way to take the few rows beside a key, so the other two plans are off for this statement.
+_READ_PLANS = text("SELECT current_setting('enable_seqscan'), current_setting('enable_bitmapscan')")
+_SET_PLANS = text(
+    "SELECT set_config('enable_seqscan', :seq, true), set_config('enable_bitmapscan', :bitmap, true)"
+)
+
+
 def _neighbours_lateral(session: Session, keys: Sequence[str]) -> set[int]:
     found: set[int] = set()
-    for chunk in chunked(keys, _KEYS_PER_ARRAY):
-        params = {"keys": list(chunk), "reversed": [key[::-1] for key in chunk], "n": NEIGHBOURS}
-        found.update(session.scalars(_AROUND_LATERAL, params))
+    seq, bitmap = session.execute(_READ_PLANS).one()
+    session.execute(_SET_PLANS, {"seq": "off", "bitmap": "off"})
+    try:
+        for chunk in chunked(keys, _KEYS_PER_ARRAY):
+            params = {"keys": list(chunk), "reversed": [key[::-1] for key in chunk], "n": NEIGHBOURS}
+            found.update(session.scalars(_AROUND_LATERAL, params))
+    finally:
+        session.execute(_SET_PLANS, {"seq": seq, "bitmap": bitmap})
     return found
 
 
