@@ -32,6 +32,8 @@ _AMENDED = ("修订", "修正", "修改")
 _PUBLISHED = ("公布", "发布", "颁布")
 _DECISION = re.compile(r"《(?P<title>[^《》]+)》")
 _OPEN, _CLOSE = "（(", "）)"
+# From the sentence's start or its last comma to the 修改的 before a title.
+_HISTORY_BEFORE = re.compile(r"(?:^|[，,：:])(?P<events>[^，,：:《》]*?(?:修改|修订|修正))的$")
 
 
 def history_relations(sentence: Sentence, mentions: Sequence[Mention]) -> list[ExtractedRelation]:
@@ -43,17 +45,31 @@ def history_relations(sentence: Sentence, mentions: Sequence[Mention]) -> list[E
         title_end = sentence.text.find("》", mention.title_start) + 1
         if title_end > 0:
             found += history_after(sentence, title_end, mention.citation)
+        found += _history_before(sentence, mention)
     return found
+
+
+def _history_before(sentence: Sentence, mention: Mention) -> list[ExtractedRelation]:
+    """A history written before the title as what was done to it (l28 海关总署令第269号: "2002年12月31日
+    原国家质量监督检验检疫总局令第42号公布、根据2018年3月6日原…令第196号、2018年4月28日海关总署令第238号…
+    修改的《…管理规定》同时废止")."""
+    before = sentence.text[: mention.title_start]
+    history = _HISTORY_BEFORE.search(before)
+    if history is None:
+        return []
+    return _relations(_events(history["events"]), mention.citation, sentence.line_at(mention.start))
 
 
 def history_after(sentence: Sentence, at: int, citation: Citation) -> list[ExtractedRelation]:
     """The amendments of ``citation`` the brackets at ``at`` record (a list row's title without 《》
     ends there: p04 附件2 "十、全民所有制小型工业企业租赁经营暂行条例（1988年6月5日…令第2号发布 根据…修订）")."""
-    events = _events(_bracket_at(sentence.text, at))
+    return _relations(_events(_bracket_at(sentence.text, at)), citation, sentence.line_at(at))
+
+
+def _relations(events: list[tuple[str, str]], citation: Citation, line: int) -> list[ExtractedRelation]:
     if not any(act in _AMENDED for act, _ in events):
         return []
     target = _published(citation, events)
-    line = sentence.line_at(at)
     return [
         ExtractedRelation("amends", target, "whole", when, quote, line, DATED_DECISION, subject)
         for act, piece in events
@@ -80,7 +96,7 @@ def _events(history: str) -> list[tuple[str, str]]:
     events: list[tuple[str, str]] = []
     pending = ""
     for piece in _EVENT_BREAK.split(history):
-        piece = pending + piece
+        piece = pending + piece.strip("、")
         if not piece:
             continue
         if not find_dates(piece):

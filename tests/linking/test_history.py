@@ -52,3 +52,16 @@ def test_decisions_named_after_根据_amend_and_a_meeting_alone_names_no_amender
 def test_a_bracket_that_is_no_history_gives_nothing():
     assert _amends("根据《中华人民共和国药品管理法》（2019年修订）第十条制定。") == []
     assert _amends("废止《某某办法》（卫办发〔2010〕3号）。") == []
+
+
+def test_a_history_written_before_the_title_as_what_was_done_to_it():
+    # l28 (海关总署令第269号, 2024-07-29): the predecessor repealed, with every order that amended it
+    text = (
+        "2002年12月31日原国家质量监督检验检疫总局令第42号公布、根据2018年3月6日原国家质量监督检验检疫总局令"
+        "第196号、2018年4月28日海关总署令第238号修改的《中华人民共和国实施金伯利进程国际证书制度管理规定》同时废止。"
+    )
+    title = "中华人民共和国实施金伯利进程国际证书制度管理规定"
+    assert _amends(text) == [
+        ("国家质量监督检验检疫总局令第196号", date(2018, 3, 6), title, "国家质量监督检验检疫总局令第42号"),
+        ("海关总署令第238号", date(2018, 4, 28), title, "国家质量监督检验检疫总局令第42号"),
+    ]
