@@ -7,7 +7,13 @@ import re
 from datetime import date
 
 from ingest.dates import effective_date_from, expiry_from, find_dates, parse_date
-from ingest.docnumber import STANDARD_RE, canonical_doc_number, strip_spaces
+from ingest.docnumber import (
+    ORDER_NUMBER_RE,
+    STANDARD_RE,
+    canonical_doc_number,
+    canonical_order_number,
+    strip_spaces,
+)
 from ingest.header import Header, read_header
 from ingest.issuers import complete_from_signature, is_issuer_line, issuers_in_title, split_issuers
 from ingest.model import ParsedDocument
@@ -122,6 +128,26 @@ def _doc_number(span: DocumentSpan, header: Header | None = None) -> tuple[str |
         return written, None
 
 
+# l28 "中华人民共和国海关总署令第269号" / "《中华人民共和国实施金伯利进程证书制度管理规定》已于2024年7月23日
+# 经海关总署署务会议审议通过，现予公布，自2024年9月1日起施行。"
+_PUBLISHES = re.compile(r"^\s*《(?P<title>[^《》]{4,120})》[^。]{0,80}现予(?:公布|发布|印发)")
+_PUBLISHES_LINES = 6
+
+
+def _published_title(lines: list[str]) -> str | None:
+    """The title of the rule an order page publishes, from its opening sentence."""
+    seen = 0
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("<!--"):
+            continue
+        if found := _PUBLISHES.match(line):
+            return found["title"]
+        seen += 1
+        if seen >= _PUBLISHES_LINES:
+            break
+    return None
+
+
 def _issuers(span: DocumentSpan, signed: list[str], lead: list[str], title: str) -> tuple[str, ...]:
     field = _field(span, "发文机关")
     if field:
@@ -171,6 +197,9 @@ def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
             effective_date=effective, expiry_date=expiry, articles=parse_structure(text, span.body_line),
             attachments=attachments, attachment_label=span.attachment_label,
         )  # fmt: skip
+    order = None if field_title else ORDER_NUMBER_RE.fullmatch(title)
+    if order:  # a 令 published under its number: the rule it publishes names the document
+        title = _published_title(lines[body:end]) or title
     # The 题注 of a law or regulation (h05) when no metadata block says the same.
     header = None if span.metadata else read_header(lines[body:end], title)
     signed, signed_date = signature(lines, body, end)
@@ -183,6 +212,9 @@ def document_from_span(lines: list[str], span: DocumentSpan) -> ParsedDocument:
     if header and header.effective_date:
         effective = header.effective_date  # h10 "2000年1月1日 施行", h04 "发布之日施行"
     doc_number, canonical = _doc_number(span, header)
+    if order and doc_number is None:
+        doc_number, canonical = order.group(), canonical_order_number(order)
+        signed = signed or [order["issuer"]]
     keywords = _field(span, "关键字") or ""
     return ParsedDocument(
         title=title,

@@ -156,3 +156,16 @@ def test_a_draft_for_comment_has_no_dates_of_its_own():
 )
 def test_a_title_opening_with_bodies_names_the_issuers(title, issuers):
     assert issuers_in_title(title) == issuers
+
+
+def test_an_order_page_is_the_rule_it_publishes():
+    # corpus l28: a page titled by the order number; the rule's title is in its first sentence
+    text = (
+        "中华人民共和国海关总署令第269号\n\n2024年7月29日 公布\n\n"
+        "《中华人民共和国实施金伯利进程证书制度管理规定》已于2024年7月23日经海关总署署务会议审议通过，"
+        "现予公布，自2024年9月1日起施行。\n\n署长 俞建华\n\n2024年7月29日\n"
+    )
+    [document] = parse_text(text).documents
+    assert document.title == "中华人民共和国实施金伯利进程证书制度管理规定"
+    assert (document.doc_number_canonical, document.issuers) == ("海关总署令第269号", ("海关总署",))
+    assert document.effective_date == date(2024, 9, 1)
