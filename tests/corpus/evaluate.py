@@ -180,9 +180,14 @@ def _meta_value(document: ParsedDocument, name: str) -> Any:
     if name == "identifier":
         return _canonical(document.doc_number)
     if name == "issuers":
-        return sorted(document.issuers)
+        return _issuers(document.issuers)
     value = getattr(document, name)
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _issuers(names: Any) -> list[str]:
+    """Issuers as a sorted list, 中华人民共和国卫生部 and 卫生部 alike (as identifiers drop it)."""
+    return sorted(name.removeprefix("中华人民共和国") for name in names)
 
 
 def metadata_tally(case: Case) -> tuple[int, int, list[str]]:
@@ -195,7 +200,7 @@ def metadata_tally(case: Case) -> tuple[int, int, list[str]]:
     document = documents[0]
     right, wrong = 0, []
     for name, value in stated.items():
-        want = _canonical(value) if name == "identifier" else sorted(value) if name == "issuers" else value
+        want = _canonical(value) if name == "identifier" else _issuers(value) if name == "issuers" else value
         got = _meta_value(document, name)
         ok = title_key(str(got or "")) == title_key(str(want)) if name == "title" else got == want
         right += ok
