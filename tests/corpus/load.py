@@ -21,11 +21,12 @@ _FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n---\n", re.S)
 _YAML_TITLE = re.compile(r"^title:\s*(?P<title>.+)$", re.M)
 _CONTAINER = re.compile(r"^(?::::.*|@tab\b.*|\[\[toc\]\])$", re.M)  # ::: tip 修订信息 …, tabs, [[toc]]
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BREAK = re.compile(r"<br\s*/?>", re.I)  # a line break written as HTML inside a Markdown paragraph
 
 
 def plain_text(raw: str, suffix: str) -> str:
     """The text a reader sees: Markdown markup (front matter, headings, comments, containers, links,
-    bold marks, HTML entities such as &emsp;) dropped or resolved, nothing else."""
+    bold marks, <br> line breaks, HTML entities such as &emsp;) dropped or resolved, nothing else."""
     if suffix != ".md":
         return raw
     text = _FRONT_MATTER.sub(_front_matter_title, raw)
@@ -33,6 +34,7 @@ def plain_text(raw: str, suffix: str) -> str:
     text = _CONTAINER.sub("", text)
     text = _HEADING.sub("", text)
     text = _LINK.sub(r"\1", text)
+    text = _BREAK.sub("\n", text)
     return html.unescape(text.replace("**", ""))
 
 
