@@ -30,8 +30,11 @@ _ACTS.update({"施行": "effective", "实施": "effective"})
 _ON_PUBLICATION_RE = re.compile(r"^(?:自|从)?(?:发布|公布|颁布)之日(?:起)?(?:施行|实施|生效)$")
 # "自2025年6月1日起施行" (n01) is an event too: its date follows 自.
 _EVENT_RE = re.compile(rf"^(?:根据|自)?(?P<date>{_DATE})")
-# A new event starts at 根据, 自 or a date after a blank: h14 "…公布&emsp;根据2013年…", n01 "…公布 自2025年…".
-_PIECE_BREAK = re.compile(rf" (?=根据|自{_DATE}|{_DATE})|(?<=[^\s、，,])(?=根据(?:{_DATE}))")
+# A new event starts at 根据, 自 or a date after a blank: h14 "…公布&emsp;根据2013年…", n01 "…公布 自2025年…",
+# u03 "…令第4号发布 自发布之日起施行".
+_PIECE_BREAK = re.compile(
+    rf" (?=根据|自{_DATE}|{_DATE}|自(?:发布|公布|颁布)之日)|(?<=[^\s、，,])(?=根据(?:{_DATE}))"
+)
 _BLANKS = re.compile(r"&emsp;|&ensp;|&nbsp;|\u3000")
 _SPACES = re.compile(r"\s+")
 _BRACKETS = "（()）"
@@ -143,6 +146,8 @@ def _pieces(text: str) -> list[str]:
     """The events a line holds, or [] when it is not a 题注 line."""
     if text[0] in _BRACKETS and text[-1] in _BRACKETS:
         text = text[1:-1].removesuffix("。")  # n01 "（…公布 自2025年6月1日起施行。）"
+    elif text[0] in "（(" and _BRACKETS[-1] not in text and ")" not in text:
+        text = text[1:]  # u03: a bracketed 题注 of one event a line, opened on its first line
     text = _SPACES.sub(" ", text)  # one blank a run: a long run must not cost quadratic time (test_fuzz_hang)
     compact = [_SPACES.sub("", p) for p in _PIECE_BREAK.split(text) if p.strip()]
     if compact and all(_is_piece(p) for p in compact):

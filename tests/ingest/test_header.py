@@ -203,3 +203,26 @@ def test_one_order_of_several_issuers():
     assert read_header(["（1990年6月4日国家教育委员会令第10号、卫生部令第1号发布）"]).identifier == (  # type: ignore[union-attr]
         "国家教育委员会令第10号、卫生部令第1号"
     )
+
+
+def test_a_bracket_opened_on_the_first_line_of_one_event_a_line():
+    # u03 (医师资格考试暂行办法, Theonefkguy/Chinese-Laws): the bracket opens on the first event's line
+    # and closes on the last's, and publication and effect share the first line
+    lines = [
+        "医师资格考试暂行办法",
+        "",
+        "（1999年7月16日卫生部令第4号发布 自发布之日起施行",
+        " 根据2002年2月5日《卫生部关于修改〈医师资格考试暂行办法〉第十七条的通知》（卫医发〔2002〕37号）第一次修订",
+        " 根据2018年6月7日《国家卫生健康委员会关于宣布失效第三批委文件的决定》（国卫办发〔2018〕15号）第三次修订和第四次修订废止）",
+        "",
+        "第一章 总 则",
+    ]
+    header = read_header(lines)
+    assert header is not None
+    assert (header.identifier, header.issuers, header.published_date, header.effective_date) == (
+        "卫生部令第4号",
+        ("卫生部",),
+        date(1999, 7, 16),
+        date(1999, 7, 16),
+    )
+    assert [a.date for a in header.amendments] == [date(2002, 2, 5)]
