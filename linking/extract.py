@@ -53,7 +53,9 @@ def extract_relations(doc: SourceDoc) -> list[ExtractedRelation]:
         listed, list_state = list_rules.list_relations(ctx, list_state)
         item = rules.repeal_list_item(ctx) if in_repeal_list and listed is None else None
         listed = item if listed is None else listed
-        in_repeal_list = item is not None or rules.opens_repeal_list(ctx)
+        closes = rules.closes_repeal_list(ctx)
+        in_repeal_list = (item is not None and not closes) or rules.opens_repeal_list(ctx)
+        list_state = None if closes else list_state
         if in_repeal_list and list_state is None:
             list_state = list_rules.ListState()  # "废止下列法律…：" opens a list of rows
         taken = listed or rules.repeals(ctx) + rules.replacements(ctx) + rules.amendments(ctx)

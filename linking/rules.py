@@ -6,6 +6,7 @@ Each returns ``(relation, mention)`` pairs so that extraction knows which mentio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,8 +71,25 @@ def repeals(ctx: Context) -> Found:
     return out
 
 
+# A numbered heading that is the whole sentence (s04, 重庆市 2024-05-30 decision: "五、废止下列地方性法规").
+_LIST_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])(?:决定)?废止(?:以下|下列)[^。；;，,：:《》]{0,16}$"
+)
+
+
+# The text's own commencement run into its last item (s04: "（二）《…办法》（…通过）本决定自公布之日起施行。"):
+# the list ends with that item.
+_COMMENCEMENT = re.compile(r"本(?:决定|通知|公告|规定|办法)自[^。；;]{0,20}(?:施行|生效)")
+
+
+def closes_repeal_list(ctx: Context) -> bool:
+    return _COMMENCEMENT.search(ctx.sentence.text) is not None
+
+
 def opens_repeal_list(ctx: Context) -> bool:
     """A sentence like "以下文件不再执行：": the items that follow are repealed."""
+    if _LIST_HEADING.match(ctx.blanked.strip()):
+        return True
     if not ctx.blanked.rstrip("\n").endswith(("：", ":")):
         return False  # the list opens at the end of the sentence: most sentences end otherwise
     return bool(binding.REPEAL_LIST_RE.search(ctx.blanked))

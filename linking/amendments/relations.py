@@ -23,6 +23,7 @@ from linking.amendments.model import (
     Instruction,
     Place,
     Renumber,
+    Reorder,
     Replace,
     Substitute,
     TargetInstructions,
@@ -111,9 +112,13 @@ def _inside(inner: Place, outer: Place) -> bool:
 
 def _changes(group: TargetInstructions) -> bool:
     """Whether the instructions change the text: l01 三 将《卫生行政执法文书规范》调整为规范性文件
-    names neither a place nor new words (a reclassification, not an amendment)."""
+    names neither a place nor new words (a reclassification, not an amendment); 条款顺序作相应调整
+    alone follows other changes and is none (s04: after a list of repealed regulations)."""
     return any(
-        not isinstance(i, Unsupported) or _LOCS.search(i.quote) or "“" in i.quote for i in group.instructions
+        isinstance(i, Unsupported)
+        and (_LOCS.search(i.quote) or "“" in i.quote)
+        or not isinstance(i, (Unsupported, Reorder))
+        for i in group.instructions
     )
 
 

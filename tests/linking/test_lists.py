@@ -259,3 +259,24 @@ def test_a_row_without_brackets_around_its_title_records_its_history():
         relations[1].subject.title
         == "国务院关于修改〈全民所有制小型工业企业租赁经营暂行条例〉第二十二条的决定"
     )
+
+
+def test_a_numbered_heading_opens_a_list_and_the_commencement_run_into_its_last_row_ends_it():
+    # s04 (重庆市人大常委会关于修改和废止部分地方性法规的决定, 2024-05-30), part 五 and what follows it
+    text = (
+        "五、废止下列地方性法规\n"
+        "（一）《重庆市实施全民义务植树条例》（1998年3月28日重庆市第一届人民代表大会常务委员会第八次会议通过）\n"
+        "（二）《重庆市实施〈中华人民共和国乡镇企业法〉办法》（1998年8月1日重庆市第一届人民代表大会常务委员会"
+        "第十次会议通过）\n"
+        "本决定自公布之日起施行。\n"
+        "《重庆市绿化条例》、《重庆市物业管理条例》根据本决定作相应修改，条款顺序作相应调整，重新公布。\n"
+    )
+    doc = SourceDoc(
+        key="t", text=text, start_line=1, doc_number_canonical=None,
+        title="重庆市人民代表大会常务委员会关于修改和废止部分地方性法规的决定",
+    )  # fmt: skip
+    found = [(r.kind, r.citation.title) for r in extract_relations(doc) if r.kind != "cites" and r.citation]
+    assert found == [
+        ("repeals", "重庆市实施全民义务植树条例"),
+        ("repeals", "重庆市实施〈中华人民共和国乡镇企业法〉办法"),
+    ]
