@@ -34,12 +34,13 @@ PREASSIGNED = (Document, DocumentVersion, Relation, ChangeEvent)
 
 @event.listens_for(TrackedSession, "before_flush")
 def _assign_ids(session: Session, _context: Any, _instances: Any) -> None:
-    if session.get_bind().dialect.name != "postgresql":
+    # Most flushes (the digest sender's, one per message) insert none of these: nothing to ask.
+    new = [obj for obj in session.new if isinstance(obj, PREASSIGNED) and obj.id is None]
+    if not new or session.get_bind().dialect.name != "postgresql":
         return
     pending: dict[type, list[Any]] = defaultdict(list)
-    for obj in session.new:
-        if isinstance(obj, PREASSIGNED) and obj.id is None:
-            pending[type(obj)].append(obj)
+    for obj in new:
+        pending[type(obj)].append(obj)
     for cls, rows in pending.items():
         rows.sort(key=lambda obj: instance_state(obj).insert_order or 0)
         _preassign(session, cls, rows)
